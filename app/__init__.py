@@ -1,0 +1,51 @@
+"""Flask application factory of the shared-file matching service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from flask import Flask
+from flask_smorest import Api
+
+from app.config import Settings
+from app.extensions import db, migrate
+from app.logging import configure_logging
+from indexing.client import make_client
+from workers.celery_app import make_celery
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    configure_logging()
+    settings = Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        JSON_SORT_KEYS=False,
+        API_TITLE="Fichier partagé de la demande locative sociale — rapprochement",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    app.config.update(overrides or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    app.extensions["redis"] = redis.Redis.from_url(settings.redis_url, socket_timeout=3, socket_connect_timeout=3)
+    app.extensions["elasticsearch"] = make_client(settings.es_url, settings.es_user, settings.es_password)
+
+    from app import models  # noqa: F401  (register every table on the metadata)
+    from app.cli import register_cli
+    from app.health import bp as health_bp
+    from app.referentiel.api import blp as referentiel_blp
+
+    app.register_blueprint(health_bp)
+    api = Api(app)
+    api.register_blueprint(referentiel_blp)
+    register_cli(app)
+    make_celery(app)
+    return app

@@ -1,0 +1,1 @@
+"""Territorial referential: communes, EPCI and départements from the official `@etalab/decoupage-administratif`."""

@@ -1,0 +1,1 @@
+"""Elasticsearch side of the service: document builders, text folding, index lifecycle."""

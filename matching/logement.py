@@ -1,0 +1,49 @@
+"""The vacant logement as matching sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from matching.dates import to_date
+
+
+@dataclass(frozen=True)
+class Logement:
+    commune: str
+    typologie: str
+    type_bien: str
+    surface: float
+    etage: int
+    financement: str
+    loyer: float
+    charges: float
+    contingent: str
+    date_disponibilite: date
+    ascenseur: bool = False
+    adapte_handicap: bool = False
+    parking: bool = False
+    qpv: bool = False
+
+    @property
+    def cout_mensuel(self) -> float:
+        """Rent plus charges, € per month."""
+        return self.loyer + self.charges
+
+    @property
+    def annee_bareme(self) -> int:
+        """Year of the ceilings in force: the year the logement becomes available."""
+        return self.date_disponibilite.year
+
+
+def as_logement(value: Logement | Mapping[str, Any]) -> Logement:
+    """Accept a Logement or a plain dict (extra keys ignored, dates as ISO strings accepted)."""
+    if isinstance(value, Logement):
+        return value
+    known = {f.name for f in fields(Logement)}
+    data = {k: v for k, v in value.items() if k in known}
+    data["date_disponibilite"] = to_date(data.get("date_disponibilite"))
+    data["etage"] = int(data.get("etage") or 0)
+    return Logement(**data)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Foreground part of `make run`: seed demo data when the database is empty, then web + worker + beat.
+# Ctrl-C stops these three processes; `make stop` stops the services as well.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export FP_DEMO="${FP_DEMO:-1}"
+if .venv/bin/flask --app app --help 2>/dev/null | grep -q '^  demo'; then
+  .venv/bin/flask --app app demo initialiser
+fi
+port="${WEB_PORT:-8000}"
+cat <<MSG
+
+  Service prêt sur http://127.0.0.1:$port/   (santé : http://127.0.0.1:$port/readyz)
+  Documentation de l'API : http://127.0.0.1:$port/api/v1/openapi.json
+  Comptes de démonstration : voir ci-dessus (flask --app app utilisateurs lister)
+  Ctrl-C arrête l'application ; « make stop » arrête aussi PostgreSQL, Redis et Elasticsearch.
+
+MSG
+exec .venv/bin/honcho start -f Procfile
