@@ -1,0 +1,1 @@
+"""Organisations, users, roles, authentication and the permission matrix."""

@@ -1,0 +1,1 @@
+"""Demandes de logement social: the record, its lifecycle, its API, bulk import."""
