@@ -35,7 +35,7 @@ services:
 	@scripts/services.sh start
 
 migrate: python
-	@$(FLASK) db upgrade 2>&1 | grep -v '^INFO' || true
+	@$(FLASK) db upgrade heads 2>&1 | grep -v '^INFO' || true
 	@$(FLASK) referentiel charger
 
 stop: ## stop the services (PostgreSQL, Redis, Elasticsearch)

@@ -39,12 +39,17 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["elasticsearch"] = make_client(settings.es_url, settings.es_user, settings.es_password)
 
     from app import models  # noqa: F401  (register every table on the metadata)
+    from app.auth import guard
+    from app.auth.api import blp as auth_blp
     from app.cli import register_cli
     from app.health import bp as health_bp
     from app.referentiel.api import blp as referentiel_blp
 
+    guard.init_app(app)
     app.register_blueprint(health_bp)
-    api = Api(app)
+    api = Api(app, spec_kwargs={"security": [{"bearerAuth": []}]})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.register_blueprint(auth_blp)
     api.register_blueprint(referentiel_blp)
     register_cli(app)
     make_celery(app)

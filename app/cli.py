@@ -7,6 +7,10 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
+    from app.auth.cli import register as register_auth_cli
+
+    register_auth_cli(app)
+
     @app.cli.group("referentiel")
     def referentiel_group() -> None:
         """Référentiel territorial (communes, EPCI, départements)."""

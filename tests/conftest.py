@@ -48,8 +48,10 @@ def app():
     from app.referentiel.loader import load_referentiel
 
     flask_app = create_app({"TESTING": True})
+    # The test Redis database holds only test state (queue, throttling counters): start each session clean.
+    flask_app.extensions["redis"].flushdb()
     with flask_app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         load_referentiel()
     return flask_app
 
@@ -105,3 +107,85 @@ def stop_worker(proc: subprocess.Popen) -> None:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+# --- authenticated API clients, one real user and token per role -------------------------------------------------
+
+TEST_ORGANISATIONS = {
+    # role: (organisation code, name, type, contingents)
+    "gestionnaire": ("ATLAS", "Association ATLAS (gestionnaire du fichier)", "gestionnaire", []),
+    "agent_bailleur": ("BAILLEUR-31", "Bailleur social test", "bailleur", []),
+    "reservataire": ("PREF31", "Préfecture de la Haute-Garonne", "reservataire_etat", ["prefecture"]),
+    "guichet": ("GUICHET-31", "Guichet enregistreur test", "guichet", []),
+    "observatoire": ("OBS31", "Observatoire de l'habitat", "observatoire", []),
+}
+TEST_PASSWORD = "mot-de-passe-de-test-solide"
+
+
+class ApiClient:
+    """A Flask test client that sends a real bearer token of a real user."""
+
+    def __init__(self, client, token: str, login: str, organisation: str):
+        self._client = client
+        self.token = token
+        self.login = login
+        self.organisation = organisation
+
+    def _call(self, method: str, path: str, **kwargs):
+        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        return getattr(self._client, method)(path, headers=headers, **kwargs)
+
+    def get(self, path, **kw):
+        return self._call("get", path, **kw)
+
+    def post(self, path, **kw):
+        return self._call("post", path, **kw)
+
+    def patch(self, path, **kw):
+        return self._call("patch", path, **kw)
+
+    def put(self, path, **kw):
+        return self._call("put", path, **kw)
+
+    def delete(self, path, **kw):
+        return self._call("delete", path, **kw)
+
+
+def ensure_user(login: str, role: str, organisation: tuple) -> None:
+    from sqlalchemy import select
+
+    from app.auth import service
+    from app.auth.models import Utilisateur
+    from app.extensions import db
+
+    code, nom, type_, contingents = organisation
+    service.create_organisation(code, nom, type_, contingents)
+    if db.session.scalar(select(Utilisateur).where(Utilisateur.login == login)) is None:
+        service.create_user(login, code, [role], TEST_PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def api_tokens(app) -> dict[str, tuple[str, str, str]]:
+    """role -> (token, login, organisation code), issued through the real token endpoint."""
+    tokens = {}
+    with app.app_context():
+        for role, organisation in TEST_ORGANISATIONS.items():
+            ensure_user(f"test-{role}", role, organisation)
+    client = app.test_client()
+    for role, organisation in TEST_ORGANISATIONS.items():
+        app.extensions["redis"].delete(f"fp:connexion:compte:test-{role}")
+        response = client.post("/api/v1/auth/token", json={"login": f"test-{role}", "mot_de_passe": TEST_PASSWORD})
+        assert response.status_code == 201, response.get_json()
+        tokens[role] = (response.get_json()["jeton"], f"test-{role}", organisation[0])
+    return tokens
+
+
+@pytest.fixture
+def api(app, api_tokens):
+    """`api("guichet").post(...)`: an authenticated client for a role."""
+
+    def for_role(role: str) -> ApiClient:
+        token, login, organisation = api_tokens[role]
+        return ApiClient(app.test_client(), token, login, organisation)
+
+    return for_role

@@ -18,6 +18,12 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     user_id: int | None = None
     address: str | None = None
+    contingents: frozenset[str] = field(default_factory=frozenset)
+
+    def can(self, permission: str) -> bool:
+        from app.auth.permissions import permissions_of
+
+        return permission in permissions_of(self.roles)
 
     @property
     def is_system(self) -> bool:
