@@ -75,6 +75,8 @@ DATABASE_URL=postgresql+psycopg://$PG_USER:\${PG_PASSWORD}@127.0.0.1:$PG_PORT/$P
 SECRET_KEY=$(random_secret)$(random_secret)
 EOF
   fi
+  # Added after the first version of the file: keep older env files working.
+  grep -q '^DEMO_PASSWORD=' "$FP_ENV_FILE" || echo "DEMO_PASSWORD=demo-$(random_secret | head -c 16)" >>"$FP_ENV_FILE"
   # shellcheck disable=SC1090
   set -a; . "$FP_ENV_FILE"; set +a
 }
@@ -308,6 +310,8 @@ stop_postgres() {
 # --- commands -------------------------------------------------------------------------------------------------
 install_all() {
   command -v curl >/dev/null || apt_install curl
+  # Debian's Chromium drives the end-to-end tests of the web pages (Playwright with executable_path, no download).
+  [ -x /usr/bin/chromium ] || apt_install chromium
   mkdir -p "$FP_DATA_DIR"
   chmod 755 "$FP_DATA_DIR"
   ensure_env_file

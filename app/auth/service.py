@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.auth import passwords, throttle
@@ -57,7 +58,8 @@ def authenticate(login: str, password: str, address: str | None) -> Utilisateur:
     user = db.session.scalar(select(Utilisateur).where(Utilisateur.login == login))
     # Always verify a hash, even for an unknown login: no enumeration through timing.
     ok = passwords.verify(user.mot_de_passe_hash if user else None, password)
-    if not ok or user is None or not user.actif:
+    demo_refused = user is not None and user.demo and not current_app.config["SETTINGS"].demo_mode
+    if not ok or user is None or not user.actif or demo_refused:
         throttle.record_failure(login, address)
         raise AuthError("Identifiant ou mot de passe incorrect.")
     throttle.reset_login(login)
