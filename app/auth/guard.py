@@ -1,8 +1,9 @@
-"""Authentication of every `/api/v1` request, and the permission check of each view.
+"""Authentication and authorisation of every `/api/v1` request, before the view and its input validation run.
 
-Every API request is authenticated before routing reaches a view (a view that forgot its permission still refuses
-anonymous callers); `requires(permission)` then checks the role matrix. Missing or bad token → 401, authenticated
-but not allowed → 403, both with the API's error body.
+Each API view declares its permission with `@requires(Permission.X)`; the guard authenticates the bearer token,
+finds the permission of the view about to run and checks it against the role matrix. A view that declares none is
+refused to everyone (least privilege by default). Missing or bad token → 401, not allowed → 403, both with the
+API's error body, and both before any input is parsed, so a refused caller learns nothing from validation errors.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, current_app, g, jsonify, request
 
 from app.auth import service
 from app.auth.permissions import Permission
@@ -45,7 +46,22 @@ def authenticate_api_request():
     user, jeton = found
     g.actor = service.actor_of(user, request.remote_addr)
     g.jeton = jeton
+    if request.endpoint is None or request.path == "/api/v1/auth/token":
+        return None  # 404/405 follow; revoking one's own token needs only authentication
+    permission = view_permission(request.endpoint, request.method)
+    if permission is None or not g.actor.can(permission):
+        return error(403, "interdit", "Votre rôle ne permet pas cette action.")
     return None
+
+
+def view_permission(endpoint: str, method: str) -> Permission | None:
+    """The permission declared by the view function (or MethodView method) serving this endpoint."""
+    view = current_app.view_functions.get(endpoint)
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, method.lower(), None) if view_class else view
+    if handler is None and method == "HEAD" and view_class:
+        handler = getattr(view_class, "get", None)
+    return getattr(handler, "permission", None)
 
 
 def requires(permission: Permission) -> Callable:
