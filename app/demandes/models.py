@@ -11,7 +11,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Sequence,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -67,3 +80,52 @@ class DemandeEvenement(db.Model):
     commentaire: Mapped[str | None] = mapped_column(Text)
 
     demande: Mapped[Demande] = relationship(back_populates="evenements")
+
+
+class Import(db.Model):
+    """A bulk import of demandes (NDJSON or CSV): the file, its progress and its counts.
+
+    Batches commit their demandes together with the progress, so a worker killed mid-import resumes after the
+    last committed batch and counts stay exact.
+    """
+
+    __tablename__ = "imports"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    etat: Mapped[str] = mapped_column(String(20), default="en_attente")  # en_attente, en_cours, terminee, echouee
+    format: Mapped[str] = mapped_column(String(10))  # ndjson, csv
+    nom_fichier: Mapped[str | None] = mapped_column(String(255))
+    contenu: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    auteur: Mapped[str] = mapped_column(String(100))
+    organisation: Mapped[str | None] = mapped_column(String(64))
+    lignes: Mapped[int] = mapped_column(Integer, default=0)
+    lignes_traitees: Mapped[int] = mapped_column(Integer, default=0)
+    creees: Mapped[int] = mapped_column(Integer, default=0)
+    modifiees: Mapped[int] = mapped_column(Integer, default=0)
+    inchangees: Mapped[int] = mapped_column(Integer, default=0)
+    erreurs: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+    cree_le: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    commence_le: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    termine_le: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    details_erreurs: Mapped[list[ImportErreur]] = relationship(
+        order_by="ImportErreur.id", cascade="all, delete-orphan", passive_deletes=True, lazy="raise_on_sql"
+    )
+
+
+class ImportErreur(db.Model):
+    """One faulty line of an import (a line may have several)."""
+
+    __tablename__ = "import_erreurs"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    import_id: Mapped[str] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
+    ligne: Mapped[int] = mapped_column(Integer)
+    champ: Mapped[str | None] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    numero_unique: Mapped[str | None] = mapped_column(String(64))
+
+
+# Source of generated numeros uniques (created by migration 0003).
+numero_sequence = Sequence("demande_numero_seq", metadata=db.Model.metadata)

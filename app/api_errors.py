@@ -1,0 +1,150 @@
+"""One error format for every 4xx of the API: `{"code", "message", "erreurs": [{"champ", "message"}]}`.
+
+Domain services raise `ApiError` subclasses (a status, a stable machine code and a French message); werkzeug and
+flask-smorest errors (malformed JSON, unknown route, query-argument validation) are rewritten into the same shape.
+Field paths are dotted (`souhaits.communes.0`), marshmallow's English messages are translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, request
+from marshmallow import Schema, fields
+from werkzeug.exceptions import HTTPException
+
+API_PREFIX = "/api/"
+
+
+class ApiError(Exception):
+    """An error meant for the API client: HTTP status, machine code, French message, optional field errors."""
+
+    status = 400
+    code = "requete_invalide"
+    default_message = "Requête invalide"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        erreurs: list[dict[str, str | None]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.message = message or self.default_message
+        self.erreurs = erreurs or []
+        self.headers = dict(headers or {})
+        super().__init__(self.message)
+
+    def body(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.erreurs:
+            payload["erreurs"] = self.erreurs
+        return payload
+
+
+# Marshmallow's default messages, in French (unknown messages pass through unchanged).
+_TRADUCTIONS = {
+    "Missing data for required field.": "Champ obligatoire",
+    "Unknown field.": "Champ inconnu",
+    "Field may not be null.": "Valeur nulle interdite",
+    "Not a valid integer.": "Nombre entier attendu",
+    "Not a valid number.": "Nombre attendu",
+    "Not a valid string.": "Texte attendu",
+    "Not a valid boolean.": "Booléen attendu (true ou false)",
+    "Not a valid date.": "Date invalide (format AAAA-MM-JJ attendu)",
+    "Not a valid datetime.": "Date et heure invalides (format ISO 8601 attendu)",
+    "Not a valid list.": "Liste attendue",
+    "Not a valid mapping type.": "Objet attendu",
+    "Invalid input type.": "Objet attendu",
+    "Invalid value.": "Valeur invalide",
+    "Shorter than minimum length 1.": "Valeur vide interdite",
+}
+
+_HTTP_CODES = {
+    400: ("requete_invalide", "Requête invalide"),
+    401: ("non_authentifie", "Authentification requise"),
+    403: ("interdit", "Accès interdit"),
+    404: ("introuvable", "Ressource introuvable"),
+    405: ("methode_non_autorisee", "Méthode non autorisée"),
+    406: ("non_acceptable", "Format de réponse non disponible"),
+    409: ("conflit", "Conflit avec l'état de la ressource"),
+    412: ("revision_perimee", "La ressource a été modifiée depuis sa lecture"),
+    413: ("trop_volumineux", "Requête trop volumineuse"),
+    415: ("type_non_supporte", "Type de contenu non pris en charge"),
+    422: ("validation", "Données invalides"),
+    428: ("precondition_requise", "En-tête If-Match requis"),
+    429: ("trop_de_requetes", "Trop de requêtes"),
+}
+
+
+def traduire(message: str) -> str:
+    return _TRADUCTIONS.get(message, message)
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, str | None]]:
+    """Marshmallow's nested `{field: {index: [msg]}}` → `[{"champ": "a.0.b", "message": msg}]`."""
+    erreurs: list[dict[str, str | None]] = []
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            key = str(key)
+            path = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else key)
+            erreurs.extend(flatten_messages(value, path))
+    elif isinstance(messages, list | tuple):
+        for item in messages:
+            erreurs.extend(flatten_messages(item, prefix))
+    else:
+        erreurs.append({"champ": prefix or None, "message": traduire(str(messages))})
+    return erreurs
+
+
+class ErreurChampSchema(Schema):
+    champ = fields.String(allow_none=True, metadata={"description": "chemin pointé du champ (souhaits.communes.0)"})
+    message = fields.String()
+
+
+class ErreurSchema(Schema):
+    """Documentation of the error body (every 4xx of the API)."""
+
+    code = fields.String(metadata={"description": "code machine stable (validation, transition_impossible...)"})
+    message = fields.String(metadata={"description": "message en français"})
+    erreurs = fields.List(fields.Nested(ErreurChampSchema), metadata={"description": "erreurs par champ"})
+
+
+_LOCATIONS = {"json", "query", "form", "headers", "files", "view_args", "path"}
+
+
+def _http_error_body(error: HTTPException) -> tuple[dict[str, Any], dict[str, str]]:
+    code, message = _HTTP_CODES.get(error.code or 500, ("erreur", error.name))
+    if (error.code or 500) >= 500:
+        code, message = "erreur_interne", "Erreur interne du service"
+    body: dict[str, Any] = {"code": code, "message": message}
+    headers: dict[str, str] = {}
+    data = getattr(error, "data", None) or {}
+    if data.get("message"):
+        body["message"] = str(data["message"])
+    messages = data.get("errors") or data.get("messages")
+    if messages:
+        # webargs nests by location ({"json": {...}, "query": {...}}): the location is not part of the field path.
+        if isinstance(messages, Mapping) and set(messages) <= _LOCATIONS:
+            erreurs = [e for value in messages.values() for e in flatten_messages(value)]
+        else:
+            erreurs = flatten_messages(messages)
+        body["erreurs"] = erreurs
+    headers.update(data.get("headers") or {})
+    return body, headers
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Register after `Api(app)`: it replaces flask-smorest's HTTPException handler."""
+    smorest_handler = app.error_handler_spec.get(None, {}).get(None, {}).get(HTTPException)
+
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):
+        return error.body(), error.status, error.headers
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException):
+        if not request.path.startswith(API_PREFIX):
+            return smorest_handler(error) if smorest_handler else error
+        body, headers = _http_error_body(error)
+        return body, error.code or 500, headers
