@@ -16,7 +16,7 @@ from sqlalchemy import BigInteger, DateTime, String, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.auth.context import current_actor
+from app.auth.context import Actor, current_actor
 from app.extensions import db
 
 
@@ -33,9 +33,9 @@ class AuditEntry(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
 
 
-def record(action: str, demandes: Iterable[str] = (), **details: Any) -> AuditEntry:
+def record(action: str, demandes: Iterable[str] = (), actor: Actor | None = None, **details: Any) -> AuditEntry:
     """Add an audit entry to the current transaction (the caller commits with the access it describes)."""
-    actor = current_actor()
+    actor = actor or current_actor()
     entry = AuditEntry(
         login=actor.login,
         organisation=actor.organisation,

@@ -14,6 +14,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import UnsupportedMediaType
 
+from app import audit
 from app.api_errors import ApiError, ErreurSchema
 from app.auth.guard import requires
 from app.auth.permissions import Permission
@@ -85,7 +86,9 @@ class DemandeItem(MethodView):
     @requires(Permission.DEMANDES_LIRE)
     def get(self, numero_unique: str):
         """Une demande, lue dans la base (source de vérité)."""
-        return demande_response(service.get(numero_unique))
+        demande = service.get(numero_unique)
+        audit.record_now("lecture", [demande.numero_unique])
+        return demande_response(demande)
 
     @blp.doc(**_doc(200, DemandeSchema, (400, 403, 404, 409, 412, 422, 428), body=DemandeSchema), parameters=[IF_MATCH])
     @requires(Permission.DEMANDES_ECRIRE)
@@ -159,4 +162,6 @@ class Historique(MethodView):
     @requires(Permission.DEMANDES_LIRE)
     def get(self, numero_unique: str):
         """Tous les événements de la demande : auteur, date, révision, champs modifiés."""
-        return {"numero_unique": numero_unique, "evenements": service.historique(numero_unique)}
+        evenements = service.historique(numero_unique)
+        audit.record_now("lecture_historique", [numero_unique])
+        return {"numero_unique": numero_unique, "evenements": evenements}

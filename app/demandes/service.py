@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from app import outbox
+from app import audit, outbox
 from app.auth.context import Actor, current_actor
 from app.demandes import lifecycle
 from app.demandes.diff import changed_paths, merge_patch
@@ -165,6 +165,8 @@ def _event(
             commentaire=commentaire,
         )
     )
+    # Every change of personal data is traced, in the same transaction as the change itself.
+    audit.record(type_, [demande.numero_unique], actor=actor, revision=demande.revision)
 
 
 def _apply(demande: Demande, donnees: dict[str, Any]) -> None:
