@@ -1,0 +1,192 @@
+"""Stocks at a date and flows over a period, with their breakdowns, in SQL.
+
+* A demande's territory is its first wished commune (and that commune's EPCI and département).
+* `organisme` filters stocks on the organisme enregistreur, flows on the organisation that recorded the step.
+* A stock at date D counts demandes registered on or before D and not radiated at D; the CAL stocks (validées,
+  attribuées en instance, propositions en cours) look at the demande's last CAL step recorded on or before D.
+* Flows count the events recorded between `du` and `au` included (dates in Europe/Paris).
+Observatoire users (and every caller of `masquer`) see counts from 1 to 4 as suppressed (None).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+
+from app.extensions import db
+from app.statistiques.indicateurs import DIMENSIONS, ETAPES_CAL, FLUX, STOCKS
+
+SEUIL_SECRET = 5
+JOUR = "(e.survenu_le AT TIME ZONE 'Europe/Paris')::date"
+
+
+@dataclass(frozen=True)
+class Filtres:
+    date: date
+    du: date
+    au: date
+    commune: str | None = None
+    epci: str | None = None
+    departement: str | None = None
+    organisme: str | None = None
+
+
+@dataclass
+class Tableau:
+    code: str
+    titre: str
+    entete: str  # label of the first column
+    colonnes: list[tuple[str, str]]  # (code, libellé) of the value columns
+    lignes: list[dict[str, Any]]  # {"libelle": ..., code: value}
+    graphique: str = "bar"  # bar, line
+    note: str | None = None
+    masque: bool = field(default=False)
+
+
+def _territoire(f: Filtres, params: dict[str, Any]) -> str:
+    clauses = []
+    for name, column in (("commune", "c.code"), ("epci", "c.epci_code"), ("departement", "c.departement_code")):
+        value = getattr(f, name)
+        if value:
+            params[name] = value
+            clauses.append(f"{column} = :{name}")
+    return " AND ".join(clauses) or "TRUE"
+
+
+_JOIN_COMMUNE = "LEFT JOIN communes c ON c.code = d.donnees #>> '{souhaits,communes,0}'"
+
+
+def stocks(f: Filtres, dimension: str | None = None) -> list[dict[str, Any]]:
+    params: dict[str, Any] = {"date": f.date, "etapes": list(ETAPES_CAL)}
+    where = _territoire(f, params)
+    if f.organisme:
+        params["organisme"] = f.organisme
+        where += " AND d.organisme_enregistreur = :organisme"
+    dim = DIMENSIONS[dimension][1] if dimension else "'Ensemble'"
+    counts = ",\n".join(f"count(*) FILTER (WHERE {s.predicat}) AS {s.code}" for s in STOCKS)
+    sql = f"""
+        WITH b AS (
+            SELECT d.id, {dim} AS libelle,
+                   (d.etat <> 'brouillon' AND d.date_depot <= :date
+                    AND (d.date_radiation IS NULL OR d.date_radiation > :date)) AS actif,
+                   (d.motif_radiation = 'attribution' AND d.date_radiation <= :date) AS satisfait
+            FROM demandes d {_JOIN_COMMUNE}
+            WHERE {where}
+        ), x AS (
+            SELECT DISTINCT ON (e.demande_id) e.demande_id, e.type, e.details
+            FROM demande_evenements e
+            WHERE e.type = ANY(:etapes) AND {JOUR} <= :date
+            ORDER BY e.demande_id, e.survenu_le DESC, e.id DESC
+        )
+        SELECT b.libelle, {counts}
+        FROM b LEFT JOIN x ON x.demande_id = b.id
+        GROUP BY b.libelle ORDER BY b.libelle
+    """
+    rows = [dict(row._mapping) for row in db.session.execute(text(sql), params)]
+    return rows or ([] if dimension else [{"libelle": "Ensemble", **{s.code: 0 for s in STOCKS}}])
+
+
+def flux(f: Filtres, dimension: str | None = None) -> list[dict[str, Any]]:
+    params: dict[str, Any] = {"du": f.du, "au": f.au}
+    where = _territoire(f, params)
+    if f.organisme:
+        params["organisme"] = f.organisme
+        where += " AND e.organisation = :organisme"
+    if dimension == "mois":
+        dim = f"to_char({JOUR}, 'YYYY-MM')"
+    elif dimension:
+        dim = DIMENSIONS[dimension][1]
+    else:
+        dim = "'Ensemble'"
+    counts = ",\n".join(
+        f"count({'DISTINCT e.demande_id' if x.distinct_demandes else '*'}) FILTER (WHERE {x.predicat}) AS {x.code}"
+        for x in FLUX
+    )
+    sql = f"""
+        SELECT {dim} AS libelle, {counts}
+        FROM demande_evenements e JOIN demandes d ON d.id = e.demande_id {_JOIN_COMMUNE}
+        WHERE {JOUR} BETWEEN :du AND :au AND {where}
+        GROUP BY 1 ORDER BY 1
+    """
+    rows = [dict(row._mapping) for row in db.session.execute(text(sql), params)]
+    if dimension == "mois":
+        rows = _every_month(rows, f.du, f.au)
+    return rows or ([] if dimension else [{"libelle": "Ensemble", **{x.code: 0 for x in FLUX}}])
+
+
+def _every_month(rows: list[dict[str, Any]], du: date, au: date) -> list[dict[str, Any]]:
+    """A month without any event still gets its row of zeros (a time series has no holes)."""
+    found = {r["libelle"]: r for r in rows}
+    out = []
+    year, month = du.year, du.month
+    while (year, month) <= (au.year, au.month):
+        key = f"{year:04d}-{month:02d}"
+        out.append(found.get(key) or {"libelle": key, **{x.code: 0 for x in FLUX}})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def anciennete_satisfaites(f: Filtres) -> list[dict[str, Any]]:
+    """Average seniority (months from filing to attribution) of the demandes satisfied in the period."""
+    params: dict[str, Any] = {"du": f.du, "au": f.au}
+    where = _territoire(f, params)
+    if f.organisme:
+        params["organisme"] = f.organisme
+        where += " AND d.organisme_enregistreur = :organisme"
+    sql = f"""
+        SELECT {DIMENSIONS['typologie'][1]} AS typologie, coalesce(ep.nom, 'non renseigné') AS secteur,
+               count(*) AS nombre,
+               round(avg((d.date_radiation - d.date_depot) / 30.4375)::numeric, 1) AS anciennete_mois
+        FROM demandes d {_JOIN_COMMUNE} LEFT JOIN epci ep ON ep.code = c.epci_code
+        WHERE d.motif_radiation = 'attribution' AND d.date_radiation BETWEEN :du AND :au AND {where}
+        GROUP BY 1, 2 ORDER BY 1, 2
+    """
+    return [dict(row._mapping) for row in db.session.execute(text(sql), params)]
+
+
+def masquer(tableau: Tableau) -> Tableau:
+    """Statistical secrecy: a count from 1 to 4 is suppressed (None); an average over fewer than 5 too."""
+    for ligne in tableau.lignes:
+        petit = isinstance(ligne.get("nombre"), int) and 0 < ligne["nombre"] < SEUIL_SECRET
+        for code, _ in tableau.colonnes:
+            value = ligne.get(code)
+            if (isinstance(value, int) and 0 < value < SEUIL_SECRET) or (code != "nombre" and petit):
+                ligne[code] = None
+        if petit:
+            ligne["nombre"] = None
+    tableau.masque = True
+    return tableau
+
+
+def tableaux(f: Filtres, secret: bool = False) -> list[Tableau]:
+    """Every table of the dashboard, in page order."""
+    stock_cols = [(s.code, s.libelle) for s in STOCKS]
+    flux_cols = [(x.code, x.libelle) for x in FLUX]
+    out = [
+        Tableau("stocks", f"Stocks au {f.date:%d/%m/%Y}", "", stock_cols, stocks(f)),
+    ]
+    for dim, (libelle, _) in DIMENSIONS.items():
+        out.append(Tableau(f"stocks_{dim}", f"Stocks au {f.date:%d/%m/%Y} par {libelle.lower()}", libelle,
+                           stock_cols, stocks(f, dim)))
+    periode = f"du {f.du:%d/%m/%Y} au {f.au:%d/%m/%Y}"
+    out.append(Tableau("flux", f"Flux {periode}", "", flux_cols, flux(f)))
+    out.append(Tableau("flux_mois", f"Flux par mois {periode}", "Mois", flux_cols, flux(f, "mois"), "line"))
+    for dim in ("typologie", "priorite"):
+        libelle = DIMENSIONS[dim][0]
+        out.append(Tableau(f"flux_{dim}", f"Flux {periode} par {libelle.lower()}", libelle, flux_cols, flux(f, dim)))
+    anc = anciennete_satisfaites(f)
+    out.append(Tableau(
+        "anciennete", f"Ancienneté moyenne des demandes satisfaites {periode}", "Typologie — secteur",
+        [("nombre", "Demandes satisfaites"), ("anciennete_mois", "Ancienneté moyenne (mois)")],
+        [{"libelle": f"{r['typologie']} — {r['secteur']}", "nombre": r["nombre"],
+          "anciennete_mois": float(r["anciennete_mois"]) if r["anciennete_mois"] is not None else None}
+         for r in anc],
+    ))
+    return [masquer(t) if secret else t for t in out]
+
+
+def tableau(f: Filtres, code: str, secret: bool = False) -> Tableau | None:
+    return next((t for t in tableaux(f, secret) if t.code == code), None)

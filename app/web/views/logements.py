@@ -1,0 +1,90 @@
+"""Logements vacants, their candidats (ranked, explained, with facets and exclusions) and the creation of a CAL
+list from the chosen candidates. Matching and CAL rules stay in their services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+
+from app import audit
+from app.api_errors import ApiError
+from app.auth.permissions import Permission
+from app.cal import service as cal
+from app.logements import service as logements
+from app.logements.errors import Introuvable
+from app.logements.models import ETATS_LOGEMENT
+from app.rapprochement import service as rapprochement
+from app.rapprochement.facettes import FACETTES
+from app.web.access import page
+from app.web.blueprint import bp
+from app.web.forms import ActionForm
+
+PAR_PAGE = 50
+
+
+@bp.route("/logements")
+@page(Permission.LOGEMENTS_LIRE)
+def logements_vacants():
+    etat = [e for e in request.args.getlist("etat") if e in ETATS_LOGEMENT] or ["vacant"]
+    filtres = {"etat": etat, "commune": [c for c in request.args.getlist("commune") if c],
+               "typologie": [t for t in request.args.getlist("typologie") if t],
+               "limit": PAR_PAGE, "offset": max(0, request.args.get("offset", 0, type=int))}
+    total, rows = logements.lister(filtres)
+    return render_template("logements/liste.html", total=total, logements=rows, etats=ETATS_LOGEMENT, etat=etat,
+                           args=request.args)
+
+
+def _logement(logement_id: int):
+    try:
+        return logements.obtenir(logement_id)
+    except Introuvable:
+        abort(404)
+
+
+@bp.route("/logements/<int:logement_id>/candidats")
+@page(Permission.CANDIDATS_LIRE)
+def candidats(logement_id: int):
+    logement = _logement(logement_id)
+    filtres = {code: [v for v in request.args.getlist(code) if v] for code in FACETTES}
+    recherche = rapprochement.Recherche(
+        strategie=request.args.get("strategie") if request.args.get("strategie") == "cotation"
+        else "priorite_anciennete",
+        filtres={k: v for k, v in filtres.items() if v},
+        limit=50,
+        suivant=request.args.get("suivant") or None,
+    )
+    try:
+        resultat = rapprochement.candidats(logement.matching_dict(), recherche)
+    except ApiError as exc:
+        flash(exc.message, "erreur")
+        return redirect(url_for("web.candidats", logement_id=logement_id))
+    numeros = [c["numero_unique"] for c in resultat["candidats"]]
+    if numeros:
+        audit.record_now("recherche", numeros, page="candidats", logement_id=logement_id)
+    return render_template("logements/candidats.html", logement=logement, resultat=resultat, args=request.args,
+                           peut_creer=g.actor.can(Permission.CAL_ECRIRE), form=ActionForm(),
+                           aujourdhui=date.today().isoformat())
+
+
+@bp.post("/logements/<int:logement_id>/liste-cal")
+@page(Permission.CAL_ECRIRE)
+def creer_liste_cal(logement_id: int):
+    ActionForm()
+    choisis = request.form.getlist("candidat")
+    ordre = {n: request.form.get(f"ordre-{n}", type=int) or 999 for n in choisis}
+    numeros = sorted(choisis, key=lambda n: (ordre[n], choisis.index(n)))
+    try:
+        commission = date.fromisoformat(request.form.get("date_commission", ""))
+    except ValueError:
+        flash("Date de commission invalide.", "erreur")
+        return redirect(url_for("web.candidats", logement_id=logement_id))
+    try:
+        liste = cal.creer_liste(logement_id, {"candidats": numeros, "date_commission": commission,
+                                              "motif": request.form.get("motif") or None})
+    except ApiError as exc:
+        details = "; ".join(e["message"] for e in exc.erreurs) if exc.erreurs else ""
+        flash(f"{exc.message}{' : ' + details if details else ''}", "erreur")
+        return redirect(url_for("web.candidats", logement_id=logement_id))
+    flash(f"Liste CAL créée avec {len(numeros)} candidat(s).", "succes")
+    return redirect(url_for("web.liste_cal", liste_id=liste.id))
