@@ -12,7 +12,7 @@ import pytest
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 ROLES = ["gestionnaire", "agent_bailleur", "reservataire", "guichet", "observatoire"]
-SAMPLE_VALUES = {"numero_unique": "031INEXISTANT", "code": "243100633", "id": "999999", "import_id": "999999"}
+SAMPLE_VALUES = {"numero_unique": "031INEXISTANT", "numero": "031INEXISTANT", "code": "243100633", "format_": "csv"}
 
 
 def matrix_rows() -> list[tuple[str, str, dict[str, bool]]]:
@@ -60,7 +60,7 @@ def test_every_api_route_is_in_the_matrix_and_declares_a_permission(app_ctx):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.rule in PUBLIC_API_PATHS:
             continue
-        path = re.sub(r"<(?:\w+:)?\w+>", "{}", rule.rule)
+        path = re.sub(r"<[^>]+>", "{}", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             if view_permission(rule.endpoint, method) is None:
                 missing.append(f"{method} {rule.rule}: no permission declared")
