@@ -24,16 +24,20 @@ def _isolate_environment() -> None:
 
     load_env_file()
     url = make_url(os.environ["DATABASE_URL"])
-    test_db = f"{url.database}_test"
+    # FP_TEST_SLOT lets several suites run side by side on one machine (developers' parallel runs): each slot has
+    # its own database, Redis database, index prefix and queue. CI runs one suite, slot 0.
+    slot = int(os.environ.get("FP_TEST_SLOT", "0"))
+    suffix = f"_{slot}" if slot else ""
+    test_db = f"{url.database}_test{suffix}"
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": test_db}).scalar():
             conn.execute(text(f'CREATE DATABASE "{test_db}"'))
     admin.dispose()
     os.environ["DATABASE_URL"] = url.set(database=test_db).render_as_string(hide_password=False)
-    os.environ["REDIS_URL"] = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/1"
-    os.environ["ES_INDEX_PREFIX"] = "fp-test"
-    os.environ["CELERY_QUEUE"] = "fp-test"
+    os.environ["REDIS_URL"] = os.environ["REDIS_URL"].rsplit("/", 1)[0] + f"/{1 + slot}"
+    os.environ["ES_INDEX_PREFIX"] = f"fp-test{slot or ''}"
+    os.environ["CELERY_QUEUE"] = f"fp-test{slot or ''}"
     os.environ["FP_DEMO"] = "0"
 
 
