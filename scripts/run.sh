@@ -12,7 +12,8 @@ cat <<MSG
 
   Service prêt sur http://127.0.0.1:$port/   (santé : http://127.0.0.1:$port/readyz)
   Documentation de l'API : http://127.0.0.1:$port/api/v1/openapi.json
-  Comptes de démonstration : voir ci-dessus (flask --app app utilisateurs lister)
+  Connexion : un des comptes de démonstration ci-dessus, mot de passe DEMO_PASSWORD du fichier .env
+              (grep DEMO_PASSWORD .env) ; autres comptes : flask --app app utilisateurs creer
   Ctrl-C arrête l'application ; « make stop » arrête aussi PostgreSQL, Redis et Elasticsearch.
 
 MSG
