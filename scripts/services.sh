@@ -158,12 +158,14 @@ es_pid() { local f="$ES_DIR/elasticsearch.pid"; [ -f "$f" ] && kill -0 "$(cat "$
 
 es_curl() { curl -s -u "elastic:$ELASTIC_PASSWORD" -H 'Content-Type: application/json' "$@"; }
 
+# Services start in a session of their own (setsid): a test run or a job killed with its process group must not
+# take the databases down with it.
 start_elasticsearch() {
   if [ -z "$(es_pid || true)" ]; then
     local java_home; java_home="$(find_java_home)"
     log "starting Elasticsearch $ES_VERSION on 127.0.0.1:$ES_PORT (Java $(java_major "$java_home"), heap $ES_HEAP)"
     local started=$SECONDS
-    runuser -u "$ES_USER_OS" -- env ES_JAVA_HOME="$java_home" ES_TMPDIR="$ES_DIR/tmp" \
+    setsid --wait runuser -u "$ES_USER_OS" -- env ES_JAVA_HOME="$java_home" ES_TMPDIR="$ES_DIR/tmp" \
       "$ES_HOME/bin/elasticsearch" -d -p "$ES_DIR/elasticsearch.pid" >"$ES_DIR/logs/startup.out" 2>&1 \
       || { tail -n 40 "$ES_DIR/logs/startup.out" >&2; die "Elasticsearch failed to start (see above)"; }
     local deadline=$((SECONDS + ES_READY_TIMEOUT))
@@ -256,7 +258,7 @@ redis_pid() { local f="$REDIS_DIR/redis.pid"; [ -f "$f" ] && kill -0 "$(cat "$f"
 start_redis() {
   [ -n "$(redis_pid || true)" ] && return 0
   log "starting Redis on 127.0.0.1:$REDIS_PORT"
-  runuser -u redis -- redis-server "$REDIS_DIR/redis.conf"
+  setsid --wait runuser -u redis -- redis-server "$REDIS_DIR/redis.conf"
   for _ in $(seq 1 50); do
     REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && return 0
     sleep 0.2
@@ -293,7 +295,7 @@ pg_running() { runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" statu
 start_postgres() {
   if ! pg_running; then
     log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-    runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
+    setsid --wait runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR -c max_connections=200" start >/dev/null \
       || { tail -n 20 "$PG_DIR/postgres.log" >&2; die "PostgreSQL did not start"; }
   fi
