@@ -109,6 +109,8 @@ def _souhaits(demande: Demande, referentiel: Referentiel) -> dict[str, Any]:
     return {
         "souhait_communes": list(s.communes),
         "souhait_commune_premier_choix": s.communes[0] if s.communes else None,
+        # "<rank>:<commune>" (1-based): the "N° choix" facet of a logement's commune, without scripts.
+        "souhait_communes_rangs": [f"{rang}:{commune}" for rang, commune in enumerate(s.communes, start=1)],
         "souhait_epci_des_communes": _unique(referentiel.epci_of(c) for c in s.communes),
         "souhait_departements_des_communes": _unique(referentiel.departement_of(c) for c in s.communes),
         "souhait_secteurs_epci": list(s.secteurs_epci),
