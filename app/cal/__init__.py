@@ -1,0 +1,1 @@
+"""CAL lists (Commission d'Attribution des Logements): candidates, decisions, propositions, bail, exports."""

@@ -1,0 +1,1 @@
+"""Vacant logements of the bailleurs (system of record) and their `/api/v1/logements` API."""

@@ -1,0 +1,1 @@
+"""Matching a logement against the demandes index: ranked, explained candidates, facets and exclusions."""

@@ -1,0 +1,241 @@
+"""Candidates of a logement: one Elasticsearch search returns the ranked page, the facets and the exclusions.
+
+The search body, built from `matching.search`:
+
+* `query`: the demandes that pass at least n − 1 of the n rule clauses (constant score, filter context);
+* `post_filter`: all n clauses plus the selected facet values → the hits and `total` are the eligible candidates;
+* `aggs.exclusions`: a `filters` aggregation with, per rule, `must_not` its clause. Inside the query scope a
+  document failing one clause passes all the others, so each count is exactly "excluded by this rule alone"
+  ("pourquoi si peu de candidats ?");
+* `aggs.facettes`: under a filter of all n clauses, one `filters` aggregation per facet, each under the
+  selections of the *other* facets (disjunctive facets: counts stay right when a value is selected);
+* `sort`: the strategy's multi-key sort ending with `numero_unique` (stable), paged with `search_after`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from elasticsearch import ApiError as EsApiError
+from elasticsearch import NotFoundError, TransportError
+from flask import current_app
+
+from app.logements.errors import DonneesInvalides, RechercheIndisponible
+from app.rapprochement.facettes import FACETTES, filtre_selection
+from app.referentiel.service import referentiel
+from indexing.names import demandes_spec
+from matching.candidats import expliquer
+from matching.logement import Logement, as_logement
+from matching.options import MatchingOptions
+from matching.rules import LIBELLES
+from matching.search import rule_clauses, sort_clause
+
+Query = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Recherche:
+    """What the agent asked: strategy, optional taux d'effort, facet selections, page size and cursor."""
+
+    strategie: str = "priorite_anciennete"
+    taux_effort_max: float | None = None
+    filtres: dict[str, list[str]] = field(default_factory=dict)
+    limit: int = 20
+    suivant: str | None = None
+    on: date | None = None
+
+    def options(self) -> MatchingOptions:
+        return MatchingOptions(
+            on=self.on or aujourdhui(),
+            taux_effort_max=self.taux_effort_max,
+            strategie=self.strategie,  # type: ignore[arg-type]
+            size=self.limit,
+        )
+
+
+def aujourdhui() -> date:
+    return datetime.now(ZoneInfo(current_app.config["SETTINGS"].timezone)).date()
+
+
+def alias_demandes() -> str:
+    return demandes_spec(current_app.config["SETTINGS"].es_index_prefix).alias
+
+
+def _es():
+    return current_app.extensions["elasticsearch"]
+
+
+# --- cursor ---------------------------------------------------------------------------------------------------
+
+
+def _empreinte(lgt: Logement, recherche: Recherche) -> str:
+    """The cursor is only valid for the same logement, strategy, taux d'effort and selections."""
+    cle = json.dumps([repr(lgt), recherche.strategie, recherche.taux_effort_max, sorted(recherche.filtres.items())])
+    return hashlib.sha256(cle.encode()).hexdigest()[:16]
+
+
+def encoder_curseur(sort_values: list[Any], rang: int, empreinte: str) -> str:
+    raw = json.dumps({"a": sort_values, "r": rang, "e": empreinte}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decoder_curseur(curseur: str, empreinte: str) -> tuple[list[Any], int]:
+    try:
+        raw = base64.urlsafe_b64decode(curseur + "=" * (-len(curseur) % 4))
+        data = json.loads(raw)
+        after, rang = list(data["a"]), int(data["r"])
+    except (ValueError, KeyError, TypeError):
+        raise DonneesInvalides.champ("suivant", "Curseur invalide") from None
+    if data.get("e") != empreinte:
+        raise DonneesInvalides.champ(
+            "suivant", "Curseur d'une autre recherche (logement, stratégie ou filtres différents)"
+        )
+    return after, rang
+
+
+# --- request body ---------------------------------------------------------------------------------------------
+
+
+def _selections(lgt: Logement, recherche: Recherche, on: date) -> dict[str, Query]:
+    selections: dict[str, Query] = {}
+    for code, valeurs in recherche.filtres.items():
+        if not valeurs:
+            continue
+        facette = FACETTES.get(code)
+        if facette is None:
+            raise DonneesInvalides.champ(code, "Facette inconnue")
+        admises = facette.buckets(lgt, on)
+        inconnues = [v for v in valeurs if v not in admises]
+        if inconnues:
+            raise DonneesInvalides.champ(
+                code, f"Valeur(s) inconnue(s) : {', '.join(inconnues)} ; valeurs admises {', '.join(admises)}"
+            )
+        selections[code] = filtre_selection(facette, valeurs, lgt, on)
+    return selections
+
+
+def corps_recherche(lgt: Logement, recherche: Recherche, search_after: list[Any] | None = None) -> Query:
+    options = recherche.options()
+    ref = referentiel()
+    clauses = rule_clauses(lgt, ref, options)
+    tous = list(clauses.values())
+    selections = _selections(lgt, recherche, options.on)
+    facettes: Query = {}
+    for code, facette in FACETTES.items():
+        autres = [q for other, q in selections.items() if other != code]
+        buckets = {valeur: q for valeur, (_, q) in facette.buckets(lgt, options.on).items()}
+        facettes[code] = {"filter": {"bool": {"filter": autres}}, "aggs": {"v": {"filters": {"filters": buckets}}}}
+    body: Query = {
+        "query": {
+            "constant_score": {
+                "filter": {"bool": {"should": tous, "minimum_should_match": max(len(tous) - 1, 0)}}
+            }
+        },
+        "post_filter": {"bool": {"filter": [*tous, *selections.values()]}},
+        "aggs": {
+            "exclusions": {
+                "filters": {"filters": {code: {"bool": {"must_not": [q]}} for code, q in clauses.items()}}
+            },
+            "eligibles": {"filter": {"bool": {"filter": tous}}, "aggs": facettes},
+        },
+        "sort": sort_clause(lgt, ref, options),
+        "size": recherche.limit,
+        "track_total_hits": True,
+    }
+    if search_after is not None:
+        body["search_after"] = search_after
+    return body
+
+
+def _search(body: Query) -> dict[str, Any]:
+    try:
+        return _es().search(index=alias_demandes(), body=body).body
+    except NotFoundError:
+        raise RechercheIndisponible("L'index des demandes n'existe pas encore (reconstruction nécessaire)") from None
+    except (TransportError, EsApiError) as error:
+        current_app.logger.warning("rapprochement: search failed: %s", error)
+        raise RechercheIndisponible() from None
+
+
+# --- response -------------------------------------------------------------------------------------------------
+
+
+def _facettes(aggs: dict[str, Any], lgt: Logement, recherche: Recherche, on: date) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for code, facette in FACETTES.items():
+        buckets = aggs["eligibles"][code]["v"]["buckets"]
+        choisies = set(recherche.filtres.get(code) or [])
+        valeurs = []
+        for valeur, (libelle, _) in facette.buckets(lgt, on).items():
+            nombre = int(buckets[valeur]["doc_count"])
+            if nombre or valeur in choisies:
+                valeurs.append(
+                    {"valeur": valeur, "libelle": libelle, "nombre": nombre, "selectionne": valeur in choisies}
+                )
+        out[code] = {"libelle": facette.libelle, "exclusive": facette.exclusive, "valeurs": valeurs}
+    return out
+
+
+def _exclusions(aggs: dict[str, Any]) -> list[dict[str, Any]]:
+    buckets = aggs["exclusions"]["buckets"]
+    return [{"code": code, "libelle": LIBELLES[code], "nombre": int(b["doc_count"])} for code, b in buckets.items()]
+
+
+def candidats(logement: Logement | dict[str, Any], recherche: Recherche) -> dict[str, Any]:
+    """Ranked, explained candidates of the logement, with facets, exclusions and the next-page cursor."""
+    lgt = as_logement(logement)
+    empreinte = _empreinte(lgt, recherche)
+    after, rang = (None, 0)
+    if recherche.suivant:
+        after, rang = decoder_curseur(recherche.suivant, empreinte)
+    options = recherche.options()
+    response = _search(corps_recherche(lgt, recherche, after))
+    hits = response["hits"]["hits"]
+    ref = referentiel()
+    liste = [expliquer(hit["_source"], lgt, ref, options, rang + i) for i, hit in enumerate(hits, start=1)]
+    total = int(response["hits"]["total"]["value"])
+    dernier = rang + len(hits)
+    suivant = encoder_curseur(hits[-1]["sort"], dernier, empreinte) if hits and dernier < total else None
+    return {
+        "strategie": recherche.strategie,
+        "taux_effort_max": recherche.taux_effort_max,
+        "calcule_le": options.on.isoformat(),
+        "total": total,
+        "candidats": liste,
+        "facettes": _facettes(response["aggregations"], lgt, recherche, options.on),
+        "exclusions": _exclusions(response["aggregations"]),
+        "suivant": suivant,
+        "took_ms": response.get("took"),
+    }
+
+
+def classement(
+    logement: Logement | dict[str, Any], options: MatchingOptions, taille: int = 100
+) -> Iterator[tuple[int, str]]:
+    """(rank, numero_unique) of every eligible candidate in rank order, page after page (no explanation, no
+    aggregation, no _source: the numero is the last sort key). Used by the nightly shortlists."""
+    lgt = as_logement(logement)
+    ref = referentiel()
+    body: Query = {
+        "query": {"bool": {"filter": list(rule_clauses(lgt, ref, options).values())}},
+        "sort": sort_clause(lgt, ref, options),
+        "size": taille,
+        "_source": False,
+        "track_total_hits": False,
+    }
+    rang = 0
+    while True:
+        hits = _search(body)["hits"]["hits"]
+        for hit in hits:
+            rang += 1
+            yield rang, str(hit["sort"][-1])
+        if len(hits) < taille:
+            return
+        body["search_after"] = hits[-1]["sort"]

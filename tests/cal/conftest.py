@@ -1,0 +1,1 @@
+from tests.rapprochement.fixtures import es, monde  # noqa: F401  (fixtures)
