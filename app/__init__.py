@@ -15,6 +15,26 @@ from indexing.client import make_client
 from workers.celery_app import make_celery
 
 
+def register_matching_blueprints(api: Api) -> None:
+    """Logements, candidats (rapprochement), CAL lists and nightly shortlists (issue 5)."""
+    from app.cal.api import blp as cal_blp
+    from app.logements.api import blp as logements_blp
+    from app.rapprochement.api import blp as rapprochement_blp
+    from app.shortlists.api import blp as shortlists_blp
+
+    for blueprint in (logements_blp, rapprochement_blp, cal_blp, shortlists_blp):
+        api.register_blueprint(blueprint)
+
+
+def register_web(app: Flask, api: Api) -> None:
+    """Agents' web pages (session login, CSRF) and the statistics API (issue 6)."""
+    from app import web
+    from app.statistiques.api import blp as statistiques_blp
+
+    api.register_blueprint(statistiques_blp)
+    web.init_app(app)
+
+
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     configure_logging()
     settings = Settings.from_env()
@@ -39,18 +59,32 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["elasticsearch"] = make_client(settings.es_url, settings.es_user, settings.es_password)
 
     from app import models  # noqa: F401  (register every table on the metadata)
+    from app.api_errors import ServiceApi, register_error_handlers
+    from app.audit_api import blp as acces_blp
     from app.auth import guard
     from app.auth.api import blp as auth_blp
     from app.cli import register_cli
+    from app.demandes.api import blp as demandes_blp
+    from app.demandes.imports_api import blp as imports_blp
+    from app.demandes.search_api import blp as demandes_recherche_blp
     from app.health import bp as health_bp
+    from app.outbox import install_after_commit_hook
     from app.referentiel.api import blp as referentiel_blp
 
     guard.init_app(app)
     app.register_blueprint(health_bp)
-    api = Api(app, spec_kwargs={"security": [{"bearerAuth": []}]})
+    api = ServiceApi(app, spec_kwargs={"security": [{"bearerAuth": []}]})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.register_blueprint(auth_blp)
+    api.register_blueprint(acces_blp)
     api.register_blueprint(referentiel_blp)
+    register_matching_blueprints(api)
+    api.register_blueprint(demandes_recherche_blp)
+    api.register_blueprint(demandes_blp)
+    api.register_blueprint(imports_blp)
+    register_error_handlers(app)
+    install_after_commit_hook(app)
+    register_web(app, api)
     register_cli(app)
     make_celery(app)
     return app

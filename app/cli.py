@@ -11,6 +11,28 @@ def register_cli(app: Flask) -> None:
 
     register_auth_cli(app)
 
+    from app.indexing_cli import register as register_index_cli
+
+    register_index_cli(app)
+
+    from app.demandes.cli import register as register_demandes_cli
+    from app.demo.cli import register as register_demo_cli
+
+    register_demandes_cli(app)
+
+    from app.shortlists.cli import register as register_shortlists_cli
+
+    register_shortlists_cli(app)
+    register_demo_cli(app)
+
+    @app.cli.command("effacer-donnees-expirees")
+    def effacer_donnees_expirees() -> None:
+        """Efface les données personnelles des demandes radiées depuis plus d'un an."""
+        from app.retention import erase_expired
+
+        erased = erase_expired()
+        click.echo(f"{len(erased)} demande(s) pseudonymisée(s).")
+
     @app.cli.group("referentiel")
     def referentiel_group() -> None:
         """Référentiel territorial (communes, EPCI, départements)."""

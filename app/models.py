@@ -2,21 +2,31 @@
 
 from app.audit import AuditEntry
 from app.auth.models import Jeton, Organisation, Utilisateur
-from app.demandes.models import Demande, DemandeEvenement
+from app.cal.models import CandidatCal, ListeCal
+from app.demandes.models import Demande, DemandeEvenement, Import, ImportErreur
+from app.logements.models import Logement
 from app.outbox import DeadLetter, OutboxEntry
 from app.referentiel.models import Commune, Departement, Epci, ReferentielVersion
+from app.shortlists.models import ShortlistProposition, ShortlistRun
 
 __all__ = [
     "AuditEntry",
+    "CandidatCal",
     "Commune",
     "DeadLetter",
     "Demande",
     "DemandeEvenement",
     "Departement",
     "Epci",
+    "Import",
+    "ImportErreur",
     "Jeton",
+    "ListeCal",
+    "Logement",
     "Organisation",
     "OutboxEntry",
     "ReferentielVersion",
+    "ShortlistProposition",
+    "ShortlistRun",
     "Utilisateur",
 ]

@@ -39,7 +39,7 @@ def make_celery(flask_app: Flask) -> Celery:
         timezone=settings.timezone,
         enable_utc=True,
         worker_hijack_root_logger=False,
-        include=["workers.tasks"],
+        include=["workers.retention", "workers.tasks", "workers.demandes_tasks", "workers.shortlists"],
     )
     from workers.schedule import beat_schedule
 
