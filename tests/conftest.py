@@ -20,6 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _isolate_environment() -> None:
+    # This module is imported twice (as the `conftest` plugin and as `tests.conftest` by test modules): isolate once.
+    if os.environ.get("FP_TESTS_ISOLATED"):
+        return
+    os.environ["FP_TESTS_ISOLATED"] = "1"
     from app.config import load_env_file
 
     load_env_file()
