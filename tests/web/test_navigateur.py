@@ -186,3 +186,55 @@ def test_match_tick_a_facet_build_a_cal_list_of_three_and_download_its_pdf(app, 
     assert pages == 3, f"one page per candidate expected, got {pages}"
     (SCREENSHOTS / "liste-cal.pdf").write_bytes(content)
     assert page.js_errors == []
+
+
+def test_long_work_progress_is_polled_until_the_night_run_ends(app, web_users, page):
+    import uuid
+    from datetime import date
+
+    from sqlalchemy import delete
+
+    from app.extensions import db
+    from app.shortlists.models import ShortlistRun
+
+    run_id = str(uuid.uuid4())
+    with app.app_context():
+        db.session.execute(delete(ShortlistRun))
+        db.session.add(ShortlistRun(id=run_id, date_run=date(2030, 1, 2), statut="en_cours", parametres={},
+                                    total_logements=10, logements_traites=4, logements_en_echec=0,
+                                    propositions_count=8))
+        db.session.commit()
+    try:
+        se_connecter(page, app, "agent_bailleur")
+        page.goto("/suivi")
+        assert page.locator("#suivi-nuit progress").evaluate("p => p.value") == pytest.approx(0.4)
+        screenshot(page, "11-suivi-en-cours")
+        with app.app_context():
+            run = db.session.get(ShortlistRun, run_id)
+            run.statut, run.logements_traites, run.propositions_count = "termine", 10, 20
+            db.session.commit()
+        page.wait_for_selector("#suivi-nuit[data-etat='termine']", timeout=10_000)
+        assert page.locator("#suivi-nuit [data-champ=statut]").inner_text() == "termine"
+        assert page.locator("#suivi-nuit [data-champ=logements_traites]").inner_text() == "10"
+        assert page.locator("#suivi-nuit progress").evaluate("p => p.value") == 1
+        screenshot(page, "12-suivi-termine")
+        assert page.js_errors == []
+    finally:
+        with app.app_context():
+            db.session.execute(delete(ShortlistRun))
+            db.session.commit()
+
+
+def test_search_by_logement_multiselect_filters_and_ticks_a_whole_epci(app, web_users, page):
+    se_connecter(page, app, "agent_bailleur")
+    page.goto("/recherche-logement")
+    page.get_by_label("Filtrer la liste").fill("blagn")
+    assert page.locator("label[data-commune='blagnac']").is_visible()
+    assert not page.locator("label[data-commune='toulouse']").is_visible()
+    page.get_by_label("Filtrer la liste").fill("")
+    epci = page.locator("input[data-epci]").first
+    epci.check()
+    membres = page.locator(f"input[data-membre='{epci.get_attribute('value')}']")
+    assert membres.count() > 0 and all(membres.nth(i).is_checked() for i in range(membres.count()))
+    screenshot(page, "13-recherche-logement")
+    assert page.js_errors == []

@@ -6,6 +6,10 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(el.dataset.confirmer)) event.preventDefault();
     });
   });
+  // Print buttons (print view of a CAL list).
+  document.querySelectorAll("[data-imprimer]").forEach((el) => {
+    el.addEventListener("click", () => window.print());
+  });
   // Auto-submit of filter forms when a checkbox marked data-auto changes (facets).
   document.querySelectorAll("form [data-auto]").forEach((el) => {
     el.addEventListener("change", () => el.form.requestSubmit());

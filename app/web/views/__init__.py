@@ -2,12 +2,15 @@
 
 from app.web.views import (  # noqa: F401
     accueil,
+    administration,
     auth,
     cal,
     demandes,
     erreurs,
     logements,
     propositions,
+    recherche,
     referentiel,
     statistiques,
+    suivi,
 )

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template
+from typing import Any
+
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app import audit
+from app.api_errors import ApiError
 from app.auth.permissions import Permission
 from app.cal import exports
 from app.cal import service as cal
-from app.cal.models import ListeCal
+from app.cal.models import OUVERTE, ListeCal
+from app.cal.schemas import BailInSchema, DecisionInSchema, PropositionInSchema, ReponseInSchema
 from app.extensions import db
-from app.logements.errors import Introuvable
+from app.logements.errors import Interdit, Introuvable
+from app.logements.http import charger
 from app.logements.models import Logement
 from app.web.access import page
 from app.web.blueprint import bp
@@ -34,13 +39,91 @@ def _liste(liste_id: int) -> ListeCal:
         abort(404)
 
 
+# One form per workflow step of a candidate: the CAL schemas validate, the CAL service applies its rules.
+ETAPES: dict[str, tuple[Any, Any, tuple[str, ...], str]] = {
+    "decision": (DecisionInSchema, cal.decider,
+                 ("decision", "date_decision", "rang", "piece_manquante", "date_limite", "motif"),
+                 "Décision enregistrée"),
+    "proposition": (PropositionInSchema, cal.proposer, ("date_proposition", "date_limite_reponse"),
+                    "Proposition enregistrée"),
+    "reponse": (ReponseInSchema, cal.repondre, ("reponse", "date_reponse"), "Réponse enregistrée"),
+    "bail": (BailInSchema, cal.signer_bail, ("date_signature", "date_entree"), "Bail enregistré"),
+}
+DECISIONS_LIBELLES = {
+    "attribution": "Attribution", "attribution_classement": "Attribution par classement",
+    "attribution_sous_condition": "Attribution sous condition", "non_attribution": "Non-attribution",
+    "irrecevabilite": "Irrecevabilité",
+}
+REPONSES_LIBELLES = {"acceptee": "Acceptée", "refusee": "Refusée", "sans_reponse": "Sans réponse (délai échu)"}
+
+
+def _etape_possible(liste: ListeCal, candidat) -> str | None:
+    """The next step the page offers for a candidate (the service still decides whether it is allowed)."""
+    if liste.etat != OUVERTE:
+        return None
+    if candidat.decision is None:
+        return "decision"
+    if candidat.decision not in cal.DECISIONS_POSITIVES:
+        return None
+    if candidat.date_proposition is None:
+        return "proposition"
+    if candidat.reponse is None:
+        return "reponse"
+    if candidat.reponse == "acceptee" and candidat.date_signature_bail is None:
+        return "bail"
+    return None
+
+
+def _page_liste(liste: ListeCal, erreurs: dict | None = None, status: int = 200):
+    logement = db.session.get(Logement, liste.logement_id)
+    audit.record_now("lecture", [c.numero_unique for c in liste.candidats], page="liste_cal", liste_id=liste.id)
+    peut_ecrire = g.actor.can(Permission.CAL_ECRIRE) and (g.actor.is_system
+                                                         or logement.bailleur == g.actor.organisation)
+    etapes = {c.numero_unique: _etape_possible(liste, c) if peut_ecrire else None for c in liste.candidats}
+    return render_template("cal/liste.html", liste=liste, logement=logement, etapes=etapes, erreurs=erreurs or {},
+                           saisie=request.form if erreurs else {}, decisions=DECISIONS_LIBELLES,
+                           reponses=REPONSES_LIBELLES), status
+
+
 @bp.route("/listes-cal/<int:liste_id>")
 @page(Permission.CAL_LIRE)
 def liste_cal(liste_id: int):
+    return _page_liste(_liste(liste_id))
+
+
+@bp.post("/listes-cal/<int:liste_id>/candidats/<numero>/<any(decision, proposition, reponse, bail):etape>")
+@page(Permission.CAL_ECRIRE)
+def etape_cal(liste_id: int, numero: str, etape: str):
+    schema, action, champs, succes = ETAPES[etape]
+    data = {k: v.strip() for k in champs if (v := request.form.get(k, "")).strip()}
+    try:
+        action(liste_id, numero, charger(schema(), data))
+    except Interdit:
+        db.session.rollback()
+        abort(403)
+    except Introuvable:
+        db.session.rollback()
+        abort(404)
+    except ApiError as exc:
+        db.session.rollback()
+        champs_erreurs: dict[str, list[str]] = {}
+        for e in exc.erreurs:
+            champs_erreurs.setdefault(e.get("champ") or "", []).append(e["message"])
+        erreurs = {"numero": numero, "etape": etape, "message": exc.message, "champs": champs_erreurs}
+        return _page_liste(_liste(liste_id), erreurs, exc.status)
+    flash(f"{succes} pour la demande {numero}.", "succes")
+    return redirect(url_for("web.liste_cal", liste_id=liste_id) + f"#candidat-{numero}")
+
+
+@bp.route("/listes-cal/<int:liste_id>/impression")
+@page(Permission.CAL_LIRE)
+def impression_liste_cal(liste_id: int):
     liste = _liste(liste_id)
-    logement = db.session.get(Logement, liste.logement_id)
-    audit.record_now("lecture", [c.numero_unique for c in liste.candidats], page="liste_cal", liste_id=liste_id)
-    return render_template("cal/liste.html", liste=liste, logement=logement)
+    logement, lignes = exports.lignes(liste)
+    audit.record_now("lecture", [c.numero_unique for c in liste.candidats], page="impression_liste_cal",
+                     liste_id=liste_id)
+    return render_template("cal/impression.html", liste=liste, logement=logement, lignes=lignes,
+                           colonnes=exports.COLONNES, decisions=DECISIONS_LIBELLES)
 
 
 @bp.route("/listes-cal/<int:liste_id>/export.<any(csv, xlsx, pdf):format_>")

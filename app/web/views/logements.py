@@ -11,14 +11,17 @@ from app import audit
 from app.api_errors import ApiError
 from app.auth.permissions import Permission
 from app.cal import service as cal
+from app.extensions import db
 from app.logements import service as logements
-from app.logements.errors import Introuvable
-from app.logements.models import ETATS_LOGEMENT
+from app.logements.errors import Interdit, Introuvable
+from app.logements.http import charger
+from app.logements.models import ETATS_LOGEMENT, Logement
+from app.logements.schemas import LogementInSchema
 from app.rapprochement import service as rapprochement
 from app.rapprochement.facettes import FACETTES
 from app.web.access import page
 from app.web.blueprint import bp
-from app.web.forms import ActionForm
+from app.web.forms import ActionForm, LogementForm
 
 PAR_PAGE = 50
 
@@ -32,7 +35,60 @@ def logements_vacants():
                "limit": PAR_PAGE, "offset": max(0, request.args.get("offset", 0, type=int))}
     total, rows = logements.lister(filtres)
     return render_template("logements/liste.html", total=total, logements=rows, etats=ETATS_LOGEMENT, etat=etat,
-                           args=request.args)
+                           args=request.args, peut_ecrire=g.actor.can(Permission.LOGEMENTS_ECRIRE))
+
+
+def _formulaire(form: LogementForm, logement: Logement | None, erreurs: list[str], status: int = 200):
+    return render_template("logements/formulaire.html", form=form, logement=logement, erreurs=erreurs), status
+
+
+def _enregistrer(form: LogementForm, logement: Logement | None):
+    """Validate through the logements service (its schema, then creer/modifier); its 422 become field errors."""
+    if logement is not None and form.revision.data != str(logement.revision):
+        return _formulaire(form, logement, ["Le logement a été modifié depuis son ouverture : rechargez la page "
+                                            "puis recommencez."], 409)
+    try:
+        data = charger(LogementInSchema(), form.donnees())
+        if logement is None:
+            logement = logements.creer(data)
+            flash(f"Logement {logement.reference} enregistré.", "succes")
+        else:
+            logement = logements.modifier(logements.obtenir_pour_ecriture(logement.id), data)
+            flash(f"Logement {logement.reference} modifié.", "succes")
+    except Interdit:
+        db.session.rollback()
+        abort(403)
+    except ApiError as exc:
+        db.session.rollback()
+        autres = form.erreurs_service(exc.erreurs)
+        return _formulaire(form, logement, [exc.message, *autres], exc.status)
+    return redirect(url_for("web.logements_vacants", etat=logement.etat))
+
+
+@bp.route("/logements/nouveau", methods=["GET", "POST"])
+@page(Permission.LOGEMENTS_ECRIRE)
+def nouveau_logement():
+    form = LogementForm()
+    if request.method == "POST":
+        return _enregistrer(form, None)
+    return _formulaire(form, None, [])
+
+
+@bp.route("/logements/<int:logement_id>/modifier", methods=["GET", "POST"])
+@page(Permission.LOGEMENTS_ECRIRE)
+def modifier_logement(logement_id: int):
+    logement = _logement(logement_id)
+    if not g.actor.is_system and logement.bailleur != g.actor.organisation:
+        abort(403)  # the service's row-level rule, checked before showing the form
+    if request.method == "POST":
+        return _enregistrer(LogementForm(), logement)
+    form = LogementForm(obj=logement)
+    for name in ("surface", "loyer", "charges"):
+        form[name].data = f"{float(getattr(logement, name)):g}"
+    form.etage.data = str(logement.etage)
+    form.date_disponibilite.data = logement.date_disponibilite.isoformat()
+    form.revision.data = str(logement.revision)
+    return _formulaire(form, logement, [])
 
 
 def _logement(logement_id: int):
