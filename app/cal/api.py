@@ -7,6 +7,7 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app import audit
 from app.auth.guard import requires
 from app.auth.permissions import Permission
 from app.cal import exports, service
@@ -82,5 +83,7 @@ class ExportListe(MethodView):
         """Export de la liste : CSV, XLSX ou PDF (une fiche CAL par candidat)."""
         liste = service.obtenir_liste(liste_id)
         contenu, mimetype = exports.exporter(liste, format_)
+        audit.record_now("export", [c.numero_unique for c in liste.candidats], export=f"liste_cal.{format_}",
+                         liste_cal_id=liste.id)
         nom = f"liste-cal-{liste.id}.{format_}"
         return Response(contenu, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{nom}"'})

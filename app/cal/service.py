@@ -99,6 +99,8 @@ def obtenir_liste(liste_id: int, pour_ecriture: bool = False) -> ListeCal:
         raise Introuvable(f"Liste CAL {liste_id} introuvable")
     if pour_ecriture:
         logements.obtenir_pour_ecriture(liste.logement_id)  # row-level rule: the logement's bailleur only
+    else:
+        logements.obtenir_pour_lecture(liste.logement_id)  # its bailleur, the contingent's réservataire, gestionnaire
     return liste
 
 
@@ -329,5 +331,5 @@ def signer_bail(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal
 
 
 def listes_du_logement(logement_id: int) -> list[ListeCal]:
-    logements.obtenir(logement_id)
+    logements.obtenir_pour_lecture(logement_id)
     return list(db.session.scalars(select(ListeCal).where(ListeCal.logement_id == logement_id).order_by(ListeCal.id)))

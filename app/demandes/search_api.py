@@ -12,6 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from marshmallow import RAISE, Schema, fields, validate
 
+from app import audit
 from app.auth.context import current_actor
 from app.auth.guard import requires
 from app.auth.permissions import Permission
@@ -92,7 +93,7 @@ class RechercheDemandes(MethodView):
         criteres = demandes_search.Criteres(**{k: tuple(v) if isinstance(v, list) else v for k, v in args.items()})
         alias = demandes_spec(current_app.config["SETTINGS"].es_index_prefix).alias
         try:
-            return demandes_search.search(
+            resultat = demandes_search.search(
                 current_app.extensions["elasticsearch"], alias, criteres, current_actor().organisation
             )
         except demandes_search.InvalidCursor as exc:
@@ -105,3 +106,7 @@ class RechercheDemandes(MethodView):
             if exc.meta.status == 404:  # no index behind the alias yet (before `flask indexing create`)
                 abort(503, message="Recherche momentanément indisponible (index des demandes absent).")
             raise
+        numeros = [r["numero_unique"] for r in resultat["resultats"]]
+        if numeros:  # a search that shows names is an access to each demande shown
+            audit.record_now("recherche", numeros, total=resultat["total"])
+        return resultat

@@ -42,6 +42,26 @@ def obtenir(logement_id: int) -> Logement:
     return logement
 
 
+def verifier_lecture(logement: Logement, actor: Actor | None = None) -> None:
+    """Row-level read rule of a logement's candidates and CAL lists (issue 4): the gestionnaire and the system see
+    all; a bailleur agent those of its organisation's logements; a réservataire those whose contingent it holds."""
+    actor = actor or current_actor()
+    if actor.is_system or "gestionnaire" in actor.roles:
+        return
+    if "agent_bailleur" in actor.roles and actor.organisation == logement.bailleur:
+        return
+    if "reservataire" in actor.roles and logement.contingent in actor.contingents:
+        return
+    raise Interdit(f"Le logement {logement.id} ne relève ni de votre organisation ni de votre contingent")
+
+
+def obtenir_pour_lecture(logement_id: int) -> Logement:
+    """The logement, after the row-level read check of its candidates and CAL lists."""
+    logement = obtenir(logement_id)
+    verifier_lecture(logement)
+    return logement
+
+
 def obtenir_pour_ecriture(logement_id: int) -> Logement:
     """The logement locked for update, after the row-level write check."""
     logement = db.session.get(Logement, logement_id, with_for_update=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app import audit
 from app.auth.guard import requires
 from app.auth.permissions import Permission
 from app.logements import service as logements
@@ -26,8 +27,9 @@ class Candidats(MethodView):
         # permission: CANDIDATS_LIRE
         """Candidats éligibles et classés pour un logement, avec facettes, exclusions et curseur `suivant`."""
         recherche = recherche_depuis(query_args(RechercheQuerySchema()))
-        logement = logements.obtenir(logement_id)
+        logement = logements.obtenir_pour_lecture(logement_id)
         resultat = service.candidats(logement.matching_dict(), recherche)
+        audit.record_now("rapprochement", [c["numero_unique"] for c in resultat["candidats"]], logement_id=logement.id)
         return {"logement_id": logement.id, **resultat}
 
 
@@ -42,4 +44,6 @@ class Rapprochement(MethodView):
         args = charger(RapprochementSchema(), json_body())
         logement = args["logement"]
         logements.verifier_commune(logement, champ="logement.commune")
-        return service.candidats(logement, recherche_depuis(args))
+        resultat = service.candidats(logement, recherche_depuis(args))
+        audit.record_now("rapprochement", [c["numero_unique"] for c in resultat["candidats"]], logement="description")
+        return resultat

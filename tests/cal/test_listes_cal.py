@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.demandes.models import Demande, DemandeEvenement
 from app.extensions import db
@@ -163,3 +163,16 @@ def test_exports_csv_xlsx_pdf(lgt, api):
     pdf = lecteur.get(f"/api/v1/listes-cal/{liste['id']}/export.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert pdf.data.count(b"/Type /Page\n") + pdf.data.count(b"/Type /Page ") >= 3 or b"/Count 3" in pdf.data
+
+
+def test_each_export_is_audited_with_its_kind_and_the_candidates(lgt, api):
+    from app.audit import AuditEntry
+
+    liste = _liste(api, lgt["id"], ["C-0", "C-1", "C-2"]).get_json()
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "export"))
+    assert api("gestionnaire").get(f"/api/v1/listes-cal/{liste['id']}/export.xlsx").status_code == 200
+    entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export").order_by(AuditEntry.id)))
+    assert len(entries) == before + 1
+    assert entries[-1].details["export"] == "liste_cal.xlsx"
+    assert sorted(entries[-1].demandes) == ["C-0", "C-1", "C-2"]
+    assert entries[-1].login == "test-gestionnaire"

@@ -1,0 +1,65 @@
+"""Row-level access to a logement's candidates and CAL lists (issue 4) and the audit of every answer that shows
+names: a réservataire sees only logements of its contingent, a bailleur agent only its organisation's."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.rapprochement.fixtures import creer_logement, demande, indexer
+
+
+def _audit(action: str):
+    from app.audit import AuditEntry
+    from app.extensions import db
+
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+
+
+def test_a_reservataire_sees_candidates_of_its_contingent_only(api, monde):
+    # The test réservataire (PREF31) holds the prefecture contingent only.
+    prefecture = creer_logement(api, reference="LGT-PREF", contingent="prefecture")
+    action_logement = creer_logement(api, reference="LGT-AL", contingent="action_logement")
+    assert api("reservataire").get(f"/api/v1/logements/{prefecture['id']}/candidats").status_code == 200
+    refused = api("reservataire").get(f"/api/v1/logements/{action_logement['id']}/candidats")
+    assert refused.status_code == 403
+    assert refused.get_json()["code"] == "interdit"
+    assert api("reservataire").get(f"/api/v1/logements/{action_logement['id']}/listes-cal").status_code == 403
+    assert api("gestionnaire").get(f"/api/v1/logements/{action_logement['id']}/candidats").status_code == 200
+
+
+def test_a_bailleur_agent_does_not_see_another_bailleurs_cal_lists(api, monde):
+    from app.auth.context import Actor
+    from app.logements import service
+    from app.logements.errors import Interdit
+
+    logement = creer_logement(api, reference="LGT-AUTRE")
+    autre_bailleur = Actor(login="x", organisation="AUTRE-BAILLEUR", roles=frozenset({"agent_bailleur"}), user_id=9)
+    row = service.obtenir(logement["id"])
+    try:
+        service.verifier_lecture(row, autre_bailleur)
+        raise AssertionError("another bailleur's agent must be refused")
+    except Interdit:
+        pass
+    assert api("agent_bailleur").get(f"/api/v1/logements/{logement['id']}/listes-cal").status_code == 200
+
+
+def test_candidate_lists_and_searches_are_audited_with_the_numbers_shown(api, monde):
+    for numero in ("031AUDIT0001", "031AUDIT0002"):
+        demande(numero)
+    indexer()
+    logement = creer_logement(api, reference="LGT-AUDIT")
+    before = len(_audit("rapprochement"))
+    response = api("agent_bailleur").get(f"/api/v1/logements/{logement['id']}/candidats")
+    assert response.status_code == 200
+    shown = sorted(c["numero_unique"] for c in response.get_json()["candidats"])
+    assert shown == ["031AUDIT0001", "031AUDIT0002"]
+    entries = _audit("rapprochement")
+    assert len(entries) == before + 1
+    assert sorted(entries[-1].demandes) == shown and entries[-1].login == "test-agent_bailleur"
+
+    before = len(_audit("recherche"))
+    found = api("guichet").get("/api/v1/demandes?numero=031AUDIT")
+    assert found.status_code == 200 and found.get_json()["total"] == 2
+    entries = _audit("recherche")
+    assert len(entries) == before + 1
+    assert sorted(entries[-1].demandes) == shown and entries[-1].organisation == "GUICHET-31"
