@@ -27,3 +27,13 @@ def radier_non_renouvelees() -> int:
     total = service.radier_non_renouvelees()
     log.info("radiation non_renouvellement: %d demande(s)", total)
     return total
+
+
+@shared_task(name="demandes.reprendre_imports")
+def reprendre_imports() -> int:
+    """Beat sweeper: re-enqueue imports left waiting (lost enqueue) or interrupted (killed worker). Harmless for an
+    import being processed: its lock makes the duplicate return at once."""
+    ids = imports.en_souffrance()
+    for import_id in ids:
+        traiter_import.delay(import_id)
+    return len(ids)

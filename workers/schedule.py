@@ -12,6 +12,11 @@ SWEEP_EVERY_S = 30.0
 
 def beat_schedule() -> dict[str, dict[str, Any]]:
     return {
+        "demandes-reprendre-imports": {
+            "task": "demandes.reprendre_imports",
+            "schedule": 60.0,
+            "options": {"expires": 60.0},
+        },
         # Personal data erased one year after radiation (CNIL), at night.
         "retention-erase-expired": {
             "task": "retention.erase_expired",

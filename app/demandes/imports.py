@@ -9,11 +9,17 @@ batch and importing the same file twice changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+from flask import current_app
+from redis.exceptions import LockError
+from redis.lock import Lock
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +31,8 @@ from app.demandes.import_formats import Ligne, compter, lire
 from app.demandes.models import Import, ImportErreur
 from app.demandes.validation import Resultat, valider_lot
 from app.extensions import db
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 EN_ATTENTE, EN_COURS, TERMINEE, ECHOUEE = "en_attente", "en_cours", "terminee", "echouee"
@@ -178,8 +186,33 @@ def _traiter_lot(imp: Import, lot: list[Ligne], actor: Actor) -> _Compteurs:
     return c
 
 
+# One processor per import at a time: a Redis lock, renewed after every batch, that expires when its worker dies.
+# So the sweeper may re-enqueue an import at any time: a duplicate finds the lock taken and returns.
+LOCK_TTL_S = 30
+
+
 def traiter(import_id: str, batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None) -> Import:
     """Process (or resume) an import; each batch is one transaction holding its demandes and the progress."""
+    lock = current_app.extensions["redis"].lock(f"fp:import:{import_id}", timeout=LOCK_TTL_S)
+    if not lock.acquire(blocking=False):
+        log.info("import %s: already being processed by another worker", import_id)
+        return get_import(import_id)
+    try:
+        return _traiter(import_id, batch_size, progress, lock)
+    finally:
+        with contextlib.suppress(LockError):
+            lock.release()
+
+
+def en_souffrance(age_min_s: int = 30) -> list[str]:
+    """Imports waiting for a worker: never started (lost enqueue) or interrupted (worker killed)."""
+    stmt = select(Import.id).where(
+        Import.etat.in_([EN_ATTENTE, EN_COURS]), Import.cree_le < func.now() - timedelta(seconds=age_min_s)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def _traiter(import_id: str, batch_size: int, progress: Callable[[int], None] | None, lock: Lock) -> Import:
     imp = db.session.scalar(select(Import).where(Import.id == import_id).with_for_update())
     if imp is None:
         raise ImportIntrouvable(f"Import {import_id} introuvable")
@@ -206,6 +239,7 @@ def traiter(import_id: str, batch_size: int = BATCH_SIZE, progress: Callable[[in
             imp.inchangees += c.inchangees
             imp.erreurs += c.erreurs
             db.session.commit()
+            lock.reacquire()
             if progress:
                 progress(len(lot))
     except Exception as error:
