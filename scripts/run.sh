@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export FP_DEMO="${FP_DEMO:-1}"
-if .venv/bin/flask --app app --help 2>/dev/null | grep -q '^  demo'; then
-  .venv/bin/flask --app app demo initialiser
-fi
+flask=(.venv/bin/flask --app app)
+# The index and its alias, before anything is written (writes to a missing alias are refused, not auto-created).
+"${flask[@]}" index create
+"${flask[@]}" demo initialiser
+# The index catches up with the database if it was created after the data (a no-op, in seconds, when in sync).
+"${flask[@]}" index reconcile --fix | tail -n 1 || echo "Réconciliation incomplète : voir « flask --app app index status »."
 port="${WEB_PORT:-8000}"
 cat <<MSG
 
