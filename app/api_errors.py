@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, request
+from flask_smorest import Api
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 API_PREFIX = "/api/"
 
@@ -110,6 +112,30 @@ class ErreurSchema(Schema):
     erreurs = fields.List(fields.Nested(ErreurChampSchema), metadata={"description": "erreurs par champ"})
 
 
+BIGINT_MAX = 2**63 - 1
+
+
+class IdentifiantConverter(IntegerConverter):
+    """`<int:...>` bounded to PostgreSQL's bigint (every id column): a larger id matches no route (404) instead of
+    reaching the database and failing there (`bigint out of range`, a 500). The bound is documented in the spec."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = BIGINT_MAX,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+class ServiceApi(Api):
+    """flask-smorest's `Api`, documenting the service's real error body: the spec's default error response and the
+    422 of every `@blp.arguments` use `ErreurSchema` instead of flask-smorest's own `Error` (an integer `code`).
+    Also bounds the `int` URL converter of every route registered after it (`IdentifiantConverter`)."""
+
+    ERROR_SCHEMA = ErreurSchema
+
+    def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        app.url_map.converters["int"] = IdentifiantConverter
+        super().init_app(app, spec_kwargs=spec_kwargs)
+
+
 _LOCATIONS = {"json", "query", "form", "headers", "files", "view_args", "path"}
 
 
@@ -134,9 +160,48 @@ def _http_error_body(error: HTTPException) -> tuple[dict[str, Any], dict[str, st
     return body, headers
 
 
+class CaractereNulInterdit(ApiError):
+    status = 422
+    code = "validation"
+    default_message = "Données invalides"
+
+
+_NUL = "\x00"
+_MESSAGE_NUL = "Caractère NUL (\\u0000) interdit"
+
+
+def _champs_avec_nul(value: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of the strings (values or keys) holding a NUL character in a decoded JSON document."""
+    if isinstance(value, str):
+        return [prefix] if _NUL in value else []
+    found: list[str] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            found.extend([path] if _NUL in str(key) else _champs_avec_nul(item, path))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(_champs_avec_nul(item, f"{prefix}.{index}" if prefix else str(index)))
+    return found
+
+
+def refuser_caracteres_nuls() -> None:
+    """PostgreSQL text cannot hold NUL: a NUL in the path, a query argument or a JSON string is refused with 422
+    before it reaches a query (where it failed with a 500, `UntranslatableCharacter`)."""
+    if not request.path.startswith(API_PREFIX):
+        return
+    champs = ["url"] if _NUL in request.path else []
+    champs += [name for name, value in request.args.items(multi=True) if _NUL in name or _NUL in value]
+    if request.is_json:
+        champs += _champs_avec_nul(request.get_json(silent=True))
+    if champs:
+        raise CaractereNulInterdit(erreurs=[{"champ": champ, "message": _MESSAGE_NUL} for champ in champs])
+
+
 def register_error_handlers(app: Flask) -> None:
     """Register after `Api(app)`: it replaces flask-smorest's HTTPException handler."""
     smorest_handler = app.error_handler_spec.get(None, {}).get(None, {}).get(HTTPException)
+    app.before_request(refuser_caracteres_nuls)
 
     @app.errorhandler(ApiError)
     def handle_api_error(error: ApiError):

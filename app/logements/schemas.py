@@ -107,7 +107,7 @@ class LogementListQuerySchema(Schema):
     contingent = fields.List(fields.String(validate=_parmi(CONTINGENTS)))
     disponible_avant = fields.Date()
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**63 - 1))  # SQL OFFSET: bigint
 
 
 class LogementPageSchema(Schema):

@@ -217,10 +217,14 @@ def candidats(logement: Logement | dict[str, Any], recherche: Recherche) -> dict
 
 
 def classement(
-    logement: Logement | dict[str, Any], options: MatchingOptions, taille: int = 100
+    logement: Logement | dict[str, Any], options: MatchingOptions, taille: int = 100, taille_max: int = 2000
 ) -> Iterator[tuple[int, str]]:
     """(rank, numero_unique) of every eligible candidate in rank order, page after page (no explanation, no
-    aggregation, no _source: the numero is the last sort key). Used by the nightly shortlists."""
+    aggregation, no _source: the numero is the last sort key). Used by the nightly shortlists.
+
+    The first page has `taille` hits; each next one is four times larger, up to `taille_max`: a nightly run that
+    passes over households already proposed for older logements reads deep into a list in a few requests
+    instead of one request per `taille` skipped households (same order: search_after on the same sort)."""
     lgt = as_logement(logement)
     ref = referentiel()
     body: Query = {
@@ -236,6 +240,7 @@ def classement(
         for hit in hits:
             rang += 1
             yield rang, str(hit["sort"][-1])
-        if len(hits) < taille:
+        if len(hits) < body["size"]:
             return
         body["search_after"] = hits[-1]["sort"]
+        body["size"] = max(body["size"], min(body["size"] * 4, taille_max))

@@ -185,12 +185,15 @@ def test_non_attribution_needs_a_reason_and_a_step_out_of_order_is_explained(lis
 def test_cal_steps_require_csrf_and_the_cal_write_permission(liste, web):
     client, url, (premier, _, _) = liste
     assert client.post(f"{url}/candidats/{premier}/decision", data={"decision": "attribution"}).status_code == 400
-    lecteur = web("reservataire")
+    # The gestionnaire reads every list but decides nothing: no forms, and a forged POST is refused.
+    lecteur = web("gestionnaire")
     page = lecteur.get(url)
     assert page.status_code == 200 and "form-decision" not in page.text
     response = lecteur.post(f"{url}/candidats/{premier}/decision",
                             data={"decision": "attribution", "csrf_token": csrf_token(page.text)})
     assert response.status_code == 403
+    # A réservataire only reads the lists of logements of its contingent (this one is the bailleur's own).
+    assert web("reservataire").get(url).status_code == 403
     assert web("guichet").get(url).status_code == 403
 
 
