@@ -25,8 +25,6 @@ from matching.codes import (
     TYPOLOGIES,
 )
 
-POSITIF = validate.Range(min=0, error="Doit être un nombre positif ou nul")
-
 
 def pas_dans_le_futur(value: date) -> None:
     if value > aujourdhui():
@@ -37,8 +35,15 @@ def _choix(choices: Any, quoi: str) -> validate.OneOf:
     return validate.OneOf(list(choices), error=f"{quoi} inconnu(e) : {{input}}")
 
 
-def _entier_positif(**kwargs: Any) -> fields.Integer:
-    return fields.Integer(validate=POSITIF, allow_none=True, **kwargs)
+# Upper bounds: what the search index can hold (mappings/demandes-v1.json: `short` counts, `integer` amounts). A
+# larger value was accepted here and then failed to index, leaving the demande out of every search.
+COMPTE_MAX = 99
+MONTANT_MAX = 2**31 - 1
+
+
+def _entier_positif(maximum: int, **kwargs: Any) -> fields.Integer:
+    borne = validate.Range(min=0, max=maximum, error=f"Doit être un nombre entre 0 et {maximum}")
+    return fields.Integer(validate=borne, allow_none=True, **kwargs)
 
 
 class StrictSchema(Schema):
@@ -65,7 +70,7 @@ class SouhaitsSchema(StrictSchema):
     rdc_accepte = fields.Boolean(load_default=True)
     sans_ascenseur_accepte = fields.Boolean(load_default=True)
     parking = fields.Boolean()
-    loyer_max = _entier_positif(metadata={"description": "€ par mois, charges comprises"})
+    loyer_max = _entier_positif(MONTANT_MAX, metadata={"description": "€ par mois, charges comprises"})
 
 
 class FslSchema(StrictSchema):
@@ -92,14 +97,14 @@ class DemandeSchema(StrictSchema):
     demandeur = fields.Nested(PersonneSchema, required=True)
     co_demandeurs = fields.List(fields.Nested(CoDemandeurSchema))
     situation_familiale = fields.String(validate=_choix(SITUATIONS_FAMILIALES, "Situation familiale"))
-    personnes_a_charge = _entier_positif()
-    enfants_droit_visite = _entier_positif()
-    naissances_attendues = _entier_positif()
-    personnes_handicapees = _entier_positif()
+    personnes_a_charge = _entier_positif(COMPTE_MAX)
+    enfants_droit_visite = _entier_positif(COMPTE_MAX)
+    naissances_attendues = _entier_positif(COMPTE_MAX)
+    personnes_handicapees = _entier_positif(COMPTE_MAX)
     besoin_logement_adapte = fields.Boolean()
-    revenu_fiscal_reference = _entier_positif(metadata={"description": "RFR annuel du foyer, €"})
+    revenu_fiscal_reference = _entier_positif(MONTANT_MAX, metadata={"description": "RFR annuel du foyer, €"})
     annee_revenu = fields.Integer(allow_none=True)
-    ressources_mensuelles = _entier_positif(metadata={"description": "€ par mois, hors aides au logement"})
+    ressources_mensuelles = _entier_positif(MONTANT_MAX, metadata={"description": "€ par mois, hors aides au logement"})
     salarie_secteur_prive = fields.Boolean()
     agent_etat = fields.Boolean()
     logement_actuel = fields.String(validate=_choix(LOGEMENTS_ACTUELS, "Logement actuel"))
