@@ -12,8 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, text
+from flask import has_request_context, request
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from app import audit, outbox
 from app.auth.context import Actor, current_actor
@@ -202,33 +204,101 @@ def _commit() -> None:
 # --- creation -----------------------------------------------------------------------------------------------------
 
 
-def _new(resultat: Resultat, numero: str, actor: Actor, details: dict[str, Any]) -> Demande:
-    donnees = dict(resultat.donnees or {})
-    donnees["numero_unique"] = numero
-    demande = Demande(
-        etat=lifecycle.BROUILLON if resultat.brouillon else lifecycle.ACTIVE,
-        complete=True,
-        revision=1,
-    )
-    _apply(demande, donnees)
-    db.session.add(demande)
-    _event(demande, "creation", actor, {**details, "etat": demande.etat})
-    _record_change(demande)
-    return demande
+def _inserer(
+    resultats: Sequence[Resultat], numeros: Sequence[str], actor: Actor, details: dict[str, Any]
+) -> list[Demande]:
+    """Insert demandes with their creation event, audit entry and outbox entry, in the current transaction.
+
+    Core executemany (pipelined by psycopg 3) instead of the ORM unit of work: ids of demandes and outbox entries
+    are drawn from their sequences in one query (no RETURNING, so no giant multi-VALUES statement to parse), and
+    the outbox ids are handed to the after-commit enqueue. The returned demandes are persistent in the session, as
+    if loaded (`cree_le`/`modifie_le` = the transaction's `now()`, what the column defaults write).
+    """
+    n = len(resultats)
+    if not n:
+        return []
+    ids = db.session.execute(
+        text(
+            "SELECT nextval(pg_get_serial_sequence('demandes', 'id')), "
+            "nextval(pg_get_serial_sequence('outbox', 'id')), now() FROM generate_series(1, :n)"
+        ),
+        {"n": n},
+    ).all()
+    maintenant = ids[0][2]
+    demande_ids = sorted(row[0] for row in ids)
+    outbox_ids = sorted(row[1] for row in ids)
+    lignes: list[dict[str, Any]] = []
+    for id_, resultat, numero in zip(demande_ids, resultats, numeros, strict=True):
+        donnees = dict(resultat.donnees or {})
+        donnees["numero_unique"] = numero
+        depot = date.fromisoformat(donnees["date_depot"])
+        renouvellement = donnees.get("date_renouvellement")
+        renouvellement = date.fromisoformat(renouvellement) if renouvellement else None
+        lignes.append(
+            {
+                "id": id_,
+                "numero_unique": numero,
+                "etat": lifecycle.BROUILLON if resultat.brouillon else lifecycle.ACTIVE,
+                "organisme_enregistreur": donnees["organisme_enregistreur"],
+                "date_depot": depot,
+                "date_renouvellement": renouvellement,
+                "date_fin_validite": lifecycle.fin_validite(depot, renouvellement),
+                "complete": True,
+                "donnees": donnees,
+                "revision": 1,
+                "cree_le": maintenant,
+                "modifie_le": maintenant,
+            }
+        )
+    adresse = request.remote_addr if has_request_context() else None
+    db.session.execute(insert(Demande.__table__), lignes)
+    db.session.execute(
+        insert(DemandeEvenement.__table__),
+        [
+            {"demande_id": d["id"], "type": "creation", "revision": 1, "auteur": actor.login,
+             "organisation": actor.organisation, "details": {**details, "etat": d["etat"]}, "commentaire": None,
+             "survenu_le": maintenant}
+            for d in lignes
+        ],
+    )  # fmt: skip
+    # Every change of personal data is traced, in the same transaction as the change itself (as `audit.record`).
+    db.session.execute(
+        insert(audit.AuditEntry.__table__),
+        [
+            {"login": actor.login, "organisation": actor.organisation, "action": "creation",
+             "demandes": [d["numero_unique"]], "adresse": adresse, "details": {"revision": 1},
+             "survenu_le": maintenant}
+            for d in lignes
+        ],
+    )  # fmt: skip
+    db.session.execute(
+        insert(outbox.OutboxEntry.__table__),
+        [
+            {"id": oid, "kind": "demande", "entity_id": d["numero_unique"], "revision": 1, "attempts": 0,
+             "created_at": maintenant}
+            for oid, d in zip(outbox_ids, lignes, strict=True)
+        ],
+    )  # fmt: skip
+    outbox.note_pending(outbox_ids)
+    demandes = []
+    for ligne in lignes:
+        demande = Demande(motif_radiation=None, date_radiation=None, efface_le=None, **ligne)
+        make_transient_to_detached(demande)
+        db.session.add(demande)
+        demandes.append(demande)
+    return demandes
 
 
 def creer_valide(
     resultats: Sequence[Resultat], actor: Actor, details: dict[str, Any] | None = None
 ) -> list[Demande]:
     """Insert already-validated payloads in the current transaction (no commit); numbers generated when absent."""
-    sans_numero = [r for r in resultats if not (r.donnees or {}).get("numero_unique")]
-    generes = iter(nouveaux_numeros(len(sans_numero)))
-    demandes = []
     for resultat in resultats:
         _ensure_can_create((resultat.donnees or {})["organisme_enregistreur"], actor)
-        numero = (resultat.donnees or {}).get("numero_unique") or next(generes)
-        demandes.append(_new(resultat, numero, actor, details or {"source": "api"}))
-    return demandes
+    sans_numero = [r for r in resultats if not (r.donnees or {}).get("numero_unique")]
+    generes = iter(nouveaux_numeros(len(sans_numero)) if sans_numero else ())
+    numeros = [(r.donnees or {}).get("numero_unique") or next(generes) for r in resultats]
+    return _inserer(resultats, numeros, actor, details or {"source": "api"})
 
 
 def create(payload: Any, actor: Actor | None = None, *, source: str = "api") -> Demande:
@@ -238,7 +308,13 @@ def create(payload: Any, actor: Actor | None = None, *, source: str = "api") -> 
     numero = (resultat.donnees or {}).get("numero_unique")
     if numero and db.session.scalar(select(func.count()).where(Demande.numero_unique == numero)):
         raise NumeroExistant(f"Une demande porte déjà le numéro unique {numero}")
-    [demande] = creer_valide([resultat], actor, {"source": source})
+    try:
+        [demande] = creer_valide([resultat], actor, {"source": source})
+    except IntegrityError as error:  # taken meanwhile by a concurrent writer
+        db.session.rollback()
+        if "numero_unique" in str(error.orig):
+            raise NumeroExistant() from error
+        raise
     _commit()
     return demande
 
@@ -254,7 +330,13 @@ def create_many(payloads: Sequence[Any], actor: Actor | None = None, *, source: 
     ]
     if erreurs:
         raise DonneesInvalides(erreurs=erreurs)
-    demandes = creer_valide(resultats, actor, {"source": source})
+    try:
+        demandes = creer_valide(resultats, actor, {"source": source})
+    except IntegrityError as error:  # a numero_unique already used (raised by the insert, not the commit)
+        db.session.rollback()
+        if "numero_unique" in str(error.orig):
+            raise NumeroExistant() from error
+        raise
     _commit()
     return demandes
 

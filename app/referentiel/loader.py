@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from app.config import ROOT
 from app.extensions import db
 from app.referentiel.models import Commune, Departement, Epci, ReferentielVersion
+from app.referentiel.service import invalidate_caches
 from indexing.text import fold
 
 PACKAGE = "@etalab/decoupage-administratif"
@@ -65,4 +66,5 @@ def load_referentiel(package_dir: Path = PACKAGE_DIR, force: bool = False) -> di
     _upsert(Commune, communes)
     _upsert(ReferentielVersion, [{"source": PACKAGE, "version": version}])
     db.session.commit()
+    invalidate_caches()
     return {"departements": len(departements), "epci": len(epcis), "communes": len(communes)}

@@ -8,7 +8,7 @@ from functools import lru_cache
 from sqlalchemy import select
 
 from app.extensions import db
-from app.referentiel.models import Commune, Departement, Epci
+from app.referentiel.models import Commune, Departement, Epci, ReferentielVersion
 from indexing.text import fold
 from matching.referentiel import DictReferentiel
 
@@ -33,12 +33,36 @@ def get_epci(code: str) -> Epci | None:
     return db.session.get(Epci, code)
 
 
+# Known codes, per database and referential version: validation of a batch is then set arithmetic, with one tiny
+# query (the loaded version) instead of three IN queries. A new version (or `load_referentiel`) invalidates it.
+_codes_connus: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def invalidate_caches() -> None:
+    """Forget the in-process copies of the referential (called after `load_referentiel`)."""
+    _codes_connus.clear()
+    _cached_referentiel.cache_clear()
+
+
+def _known_codes() -> tuple[frozenset[str], frozenset[str]]:
+    """(commune codes, secteur codes = EPCI SIREN + département codes) of the referential in force."""
+    versions = tuple(db.session.execute(select(ReferentielVersion.source, ReferentielVersion.version)).tuples())
+    key = (db.engine.url.render_as_string(hide_password=True), tuple(sorted(versions)))
+    known = _codes_connus.get(key)
+    if known is None:
+        communes = frozenset(db.session.scalars(select(Commune.code)))
+        secteurs = frozenset(db.session.scalars(select(Epci.code))) | frozenset(
+            db.session.scalars(select(Departement.code))
+        )
+        known = _codes_connus[key] = (communes, secteurs)
+    return known
+
+
 def unknown_communes(codes: Iterable[str]) -> set[str]:
     wanted = set(codes)
     if not wanted:
         return set()
-    found = set(db.session.scalars(select(Commune.code).where(Commune.code.in_(wanted))))
-    return wanted - found
+    return wanted - _known_codes()[0]
 
 
 def unknown_secteurs(codes: Iterable[str]) -> set[str]:
@@ -46,9 +70,7 @@ def unknown_secteurs(codes: Iterable[str]) -> set[str]:
     wanted = set(codes)
     if not wanted:
         return set()
-    found = set(db.session.scalars(select(Epci.code).where(Epci.code.in_(wanted))))
-    found |= set(db.session.scalars(select(Departement.code).where(Departement.code.in_(wanted))))
-    return wanted - found
+    return wanted - _known_codes()[1]
 
 
 @lru_cache(maxsize=1)

@@ -122,3 +122,20 @@ def test_cli_computes_and_lists(nuit, app):
     assert "3/3 logements, 6 propositions, 0 en échec" in result.output
     listed = runner.invoke(args=["shortlists", "lister"])
     assert "2026-01-22" in listed.output
+
+
+def test_growing_pages_walk_the_whole_ranking_in_order(nuit, api, app_ctx):
+    """`classement` pages grow (1, 4, 16… here): the same ranks and numbers as one page holding everything."""
+    from app.extensions import db
+    from app.logements.models import Logement
+    from app.rapprochement.service import classement
+    from matching.options import MatchingOptions
+
+    ancien, _, _ = nuit
+    logement = db.session.get(Logement, ancien["id"]).matching_dict()
+    options = MatchingOptions(on=date(2026, 1, 20))
+    d_un_coup = list(classement(logement, options, taille=100))
+    assert len(d_un_coup) == 7
+    assert list(classement(logement, options, taille=1, taille_max=3)) == d_un_coup
+    assert list(classement(logement, options, taille=2)) == d_un_coup
+    assert [rang for rang, _ in d_un_coup] == list(range(1, 8))
