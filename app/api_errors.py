@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, request
 from flask_smorest import Api
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
@@ -99,6 +99,22 @@ def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, str | No
     return erreurs
 
 
+class DonneesInvalides(ApiError):
+    """The payload breaks the contract; `erreurs` names each faulty field by its dotted path (every service)."""
+
+    status = 422
+    code = "validation"
+    default_message = "Données invalides"
+
+    @classmethod
+    def depuis(cls, error: ValidationError, message: str | None = None) -> DonneesInvalides:
+        return cls(message, flatten_messages(error.messages))
+
+    @classmethod
+    def champ(cls, champ: str, message: str) -> DonneesInvalides:
+        return cls(None, [{"champ": champ, "message": message}])
+
+
 class ErreurChampSchema(Schema):
     champ = fields.String(allow_none=True, metadata={"description": "chemin pointé du champ (souhaits.communes.0)"})
     message = fields.String()
@@ -119,8 +135,9 @@ class IdentifiantConverter(IntegerConverter):
     """`<int:...>` bounded to PostgreSQL's bigint (every id column): a larger id matches no route (404) instead of
     reaching the database and failing there (`bigint out of range`, a 500). The bound is documented in the spec."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = BIGINT_MAX,
-                 signed: bool = False) -> None:
+    def __init__(
+        self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = BIGINT_MAX, signed: bool = False
+    ) -> None:
         super().__init__(map, fixed_digits, min, max, signed)
 
 

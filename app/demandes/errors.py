@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from app.api_errors import ApiError
-
-
-class DonneesInvalides(ApiError):
-    """The payload breaks the contract; `erreurs` names each faulty field by its dotted path."""
-
-    status = 422
-    code = "validation"
-    default_message = "Données invalides"
+from app.api_errors import ApiError, DonneesInvalides
 
 
 class DemandeIntrouvable(ApiError):
@@ -65,3 +57,6 @@ class FormatImportInvalide(ApiError):
     status = 415
     code = "type_non_supporte"
     default_message = "Format d'import non pris en charge : application/x-ndjson ou text/csv attendu"
+
+
+__all__ = ["DonneesInvalides"]  # re-exported: the services import it from here

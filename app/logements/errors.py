@@ -2,25 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError
-
-from app.api_errors import ApiError, flatten_messages
-
-
-class DonneesInvalides(ApiError):
-    """The payload breaks the contract; `erreurs` names each faulty field by its dotted path."""
-
-    status = 422
-    code = "validation"
-    default_message = "Données invalides"
-
-    @classmethod
-    def depuis(cls, error: ValidationError, message: str | None = None) -> DonneesInvalides:
-        return cls(message, flatten_messages(error.messages))
-
-    @classmethod
-    def champ(cls, champ: str, message: str) -> DonneesInvalides:
-        return cls(None, [{"champ": champ, "message": message}])
+from app.api_errors import ApiError, DonneesInvalides
 
 
 class Introuvable(ApiError):
@@ -66,3 +48,6 @@ def register_handlers(blueprint) -> None:
         return error.body(), error.status, error.headers
 
     blueprint.register_error_handler(ApiError, handle)
+
+
+__all__ = ["DonneesInvalides"]  # re-exported: the services import it from here
