@@ -43,9 +43,7 @@ class Settings:
     def from_env(cls) -> Settings:
         load_env_file()
         missing = [
-            name
-            for name in ("DATABASE_URL", "REDIS_URL", "ES_APP_PASSWORD", "SECRET_KEY")
-            if not os.environ.get(name)
+            name for name in ("DATABASE_URL", "REDIS_URL", "ES_APP_PASSWORD", "SECRET_KEY") if not os.environ.get(name)
         ]
         if missing:
             raise RuntimeError(

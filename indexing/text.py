@@ -9,9 +9,7 @@ import re
 import unicodedata
 
 # Letters that NFKD does not decompose.
-_LIGATURES = str.maketrans(
-    {"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"}
-)
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 _APOSTROPHES_HYPHENS = re.compile(r"['’‘ʼ`´ʹ\-‐‑‒–—―]")
 _WHITESPACE = re.compile(r"\s+")
 

@@ -142,9 +142,7 @@ def rule_clauses(
         "contingent": clause_contingent(lgt),
         "occupation": clause_occupation(lgt),
         "loyer": clause_loyer(lgt),
-        "taux_effort": (
-            clause_taux_effort(lgt, opts.taux_effort_max) if opts.taux_effort_max is not None else None
-        ),
+        "taux_effort": (clause_taux_effort(lgt, opts.taux_effort_max) if opts.taux_effort_max is not None else None),
     }
     actifs = codes_actifs(opts)
     return {code: q for code, q in clauses.items() if q is not None and code in actifs}
@@ -162,9 +160,7 @@ def sort_clause(
     keys.append({"groupe_priorite": {"order": "asc"}})
     if opts.strategie == "cotation":
         grid_id, _ = grille_pour_epci(referentiel.epci_of(lgt.commune))
-        keys.append(
-            {f"points_cotation.{grid_id}": {"order": "desc", "missing": "_last", "unmapped_type": "integer"}}
-        )
+        keys.append({f"points_cotation.{grid_id}": {"order": "desc", "missing": "_last", "unmapped_type": "integer"}})
     keys.append({"date_depot": {"order": "asc"}})
     keys.append({"numero_unique": {"order": "asc"}})
     return keys

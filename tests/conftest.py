@@ -92,9 +92,25 @@ def start_worker(name: str) -> subprocess.Popen:
     from app import create_app
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "workers.main", "worker", "--loglevel", "WARNING",
-         "--concurrency", "2", "-n", f"{name}@%h", "--without-heartbeat", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=dict(os.environ),
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers.main",
+            "worker",
+            "--loglevel",
+            "WARNING",
+            "--concurrency",
+            "2",
+            "-n",
+            f"{name}@%h",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=dict(os.environ),
     )
     celery = create_app().extensions["celery"]
     deadline = time.monotonic() + 60

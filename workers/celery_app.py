@@ -46,4 +46,3 @@ def make_celery(flask_app: Flask) -> Celery:
     app.conf.beat_schedule = beat_schedule()
     flask_app.extensions["celery"] = app
     return app
-

@@ -18,8 +18,14 @@ log = logging.getLogger(__name__)
 @shared_task(name=imports.TACHE, acks_late=True, reject_on_worker_lost=True)
 def traiter_import(import_id: str) -> dict[str, object]:
     imp = imports.traiter(import_id)
-    return {"id": imp.id, "etat": imp.etat, "creees": imp.creees, "modifiees": imp.modifiees,
-            "inchangees": imp.inchangees, "erreurs": imp.erreurs}
+    return {
+        "id": imp.id,
+        "etat": imp.etat,
+        "creees": imp.creees,
+        "modifiees": imp.modifiees,
+        "inchangees": imp.inchangees,
+        "erreurs": imp.erreurs,
+    }
 
 
 @shared_task(name="demandes.radier_non_renouvelees", acks_late=True)

@@ -16,6 +16,12 @@ def calculer_shortlists(date_run: str | None = None) -> str:
     from app.shortlists.service import calculer
 
     run = calculer(date.fromisoformat(date_run) if date_run else None)
-    log.info("shortlists %s: %d logements, %d propositions, %d échecs, %d ms", run.id, run.total_logements,
-             run.propositions_count, run.logements_en_echec, run.duree_ms or 0)
+    log.info(
+        "shortlists %s: %d logements, %d propositions, %d échecs, %d ms",
+        run.id,
+        run.total_logements,
+        run.propositions_count,
+        run.logements_en_echec,
+        run.duree_ms or 0,
+    )
     return run.id

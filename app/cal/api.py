@@ -83,7 +83,8 @@ class ExportListe(MethodView):
         """Export de la liste : CSV, XLSX ou PDF (une fiche CAL par candidat)."""
         liste = service.obtenir_liste(liste_id)
         contenu, mimetype = exports.exporter(liste, format_)
-        audit.record_now("export", [c.numero_unique for c in liste.candidats], export=f"liste_cal.{format_}",
-                         liste_cal_id=liste.id)
+        audit.record_now(
+            "export", [c.numero_unique for c in liste.candidats], export=f"liste_cal.{format_}", liste_cal_id=liste.id
+        )
         nom = f"liste-cal-{liste.id}.{format_}"
         return Response(contenu, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{nom}"'})

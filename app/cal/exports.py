@@ -66,37 +66,42 @@ def lignes(liste: ListeCal) -> tuple[Logement, list[dict[str, Any]]]:
         rfr = int(demande.get("revenu_fiscal_reference") or 0)
         try:
             plafond: int | None = resoudre_plafond(
-                logement.financement, cat.categorie, cat.personnes_supplementaires,
-                logement.date_disponibilite.year, logement.commune,
+                logement.financement,
+                cat.categorie,
+                cat.personnes_supplementaires,
+                logement.date_disponibilite.year,
+                logement.commune,
             ).montant
         except PlafondInconnu:
             plafond = None
         demandeur = demande.get("demandeur") or {}
         details = candidat.decision_details or {}
-        out.append({
-            "position": candidat.position,
-            "numero_unique": candidat.numero_unique,
-            "nom": demandeur.get("nom") or "",
-            "prenom": demandeur.get("prenom") or "",
-            "nb_personnes": nb_personnes(demande),
-            "categorie": cat.libelle(),
-            "revenu_fiscal_reference": rfr,
-            "plafond": plafond if plafond is not None else "",
-            "marge": plafond - rfr if plafond is not None else "",
-            "groupe": (candidat.instantane or {}).get("groupe_libelle", ""),
-            "priorites": ", ".join(
-                PRIORITES.libelle(p) if p in PRIORITES else p for p in demande.get("priorites") or []
-            ),
-            "dalo": "oui" if demande.get("dalo") else "non",
-            "date_depot": str(demande.get("date_depot") or ""),
-            "anciennete_mois": anciennete_mois(demande["date_depot"], on) if demande.get("date_depot") else "",
-            "decision": candidat.decision or "",
-            "decision_details": ", ".join(f"{k} : {v}" for k, v in details.items()),
-            "date_proposition": _iso(candidat.date_proposition),
-            "reponse": candidat.reponse or "",
-            "date_signature_bail": _iso(candidat.date_signature_bail),
-            "_regles": (candidat.instantane or {}).get("regles", []),
-        })
+        out.append(
+            {
+                "position": candidat.position,
+                "numero_unique": candidat.numero_unique,
+                "nom": demandeur.get("nom") or "",
+                "prenom": demandeur.get("prenom") or "",
+                "nb_personnes": nb_personnes(demande),
+                "categorie": cat.libelle(),
+                "revenu_fiscal_reference": rfr,
+                "plafond": plafond if plafond is not None else "",
+                "marge": plafond - rfr if plafond is not None else "",
+                "groupe": (candidat.instantane or {}).get("groupe_libelle", ""),
+                "priorites": ", ".join(
+                    PRIORITES.libelle(p) if p in PRIORITES else p for p in demande.get("priorites") or []
+                ),
+                "dalo": "oui" if demande.get("dalo") else "non",
+                "date_depot": str(demande.get("date_depot") or ""),
+                "anciennete_mois": anciennete_mois(demande["date_depot"], on) if demande.get("date_depot") else "",
+                "decision": candidat.decision or "",
+                "decision_details": ", ".join(f"{k} : {v}" for k, v in details.items()),
+                "date_proposition": _iso(candidat.date_proposition),
+                "reponse": candidat.reponse or "",
+                "date_signature_bail": _iso(candidat.date_signature_bail),
+                "_regles": (candidat.instantane or {}).get("regles", []),
+            }
+        )
     return logement, out
 
 
@@ -140,15 +145,26 @@ def _pdf(liste: ListeCal, logement: Logement, lignes_: list[dict[str, Any]]) -> 
     for ligne in lignes_:
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 14)
-        pdf.cell(0, 8, _t(f"Fiche CAL - commission du {liste.date_commission.strftime('%d/%m/%Y')}"), new_x="LMARGIN",
-                 new_y="NEXT")
+        pdf.cell(
+            0,
+            8,
+            _t(f"Fiche CAL - commission du {liste.date_commission.strftime('%d/%m/%Y')}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.set_font("Helvetica", "", 9)
-        pdf.multi_cell(0, 5, _t(
-            f"Logement {logement.reference} ({logement.bailleur}) : {logement.typologie} {logement.type_bien}, "
-            f"{float(logement.surface):g} m², {logement.adresse}, commune {logement.commune} ; "
-            f"{logement.financement}, loyer + charges {euros(float(logement.loyer) + float(logement.charges))} ; "
-            f"contingent {logement.contingent}"
-        ), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(
+            0,
+            5,
+            _t(
+                f"Logement {logement.reference} ({logement.bailleur}) : {logement.typologie} {logement.type_bien}, "
+                f"{float(logement.surface):g} m², {logement.adresse}, commune {logement.commune} ; "
+                f"{logement.financement}, loyer + charges {euros(float(logement.loyer) + float(logement.charges))} ; "
+                f"contingent {logement.contingent}"
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         pdf.ln(2)
         pdf.set_font("Helvetica", "B", 12)
         titre = f"Candidat n° {ligne['position']} - {ligne['nom']} {ligne['prenom']} ({ligne['numero_unique']})"
@@ -157,11 +173,19 @@ def _pdf(liste: ListeCal, logement: Logement, lignes_: list[dict[str, Any]]) -> 
         plafond = ligne["plafond"]
         for libelle, valeur in (
             ("Ménage", f"{ligne['nb_personnes']} personne(s), {ligne['categorie']}"),
-            ("Ressources", f"revenu fiscal {euros(ligne['revenu_fiscal_reference'])}"
-             + (f" pour un plafond de {euros(plafond)} (marge {euros(ligne['marge'])})" if plafond != "" else
-                " (plafond non connu, à vérifier)")),
-            ("Priorités", f"{ligne['groupe']} ; DALO : {ligne['dalo']} ; "
-             f"{ligne['priorites'] or 'aucun public prioritaire'}"),
+            (
+                "Ressources",
+                f"revenu fiscal {euros(ligne['revenu_fiscal_reference'])}"
+                + (
+                    f" pour un plafond de {euros(plafond)} (marge {euros(ligne['marge'])})"
+                    if plafond != ""
+                    else " (plafond non connu, à vérifier)"
+                ),
+            ),
+            (
+                "Priorités",
+                f"{ligne['groupe']} ; DALO : {ligne['dalo']} ; {ligne['priorites'] or 'aucun public prioritaire'}",
+            ),
             ("Ancienneté", f"dépôt le {ligne['date_depot']}, {ligne['anciennete_mois']} mois"),
         ):
             pdf.set_font("Helvetica", "B", 10)
@@ -174,8 +198,13 @@ def _pdf(liste: ListeCal, logement: Logement, lignes_: list[dict[str, Any]]) -> 
         pdf.set_font("Helvetica", "", 8)
         for regle in ligne["_regles"]:
             statut = {True: "OK", False: "NON", None: "À VÉRIFIER"}[regle.get("ok")]
-            pdf.multi_cell(0, 4.2, _t(f"[{statut}] {regle.get('libelle')} : {regle.get('explication')}"),
-                           new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0,
+                4.2,
+                _t(f"[{statut}] {regle.get('libelle')} : {regle.get('explication')}"),
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 10)
         pdf.cell(0, 6, _t("Décision de la commission (CCH R441-3)"), new_x="LMARGIN", new_y="NEXT")

@@ -87,8 +87,10 @@ def _instantane(demande: dict[str, Any], logement: Logement, on: date) -> dict[s
         "groupe_priorite": groupe,
         "groupe_libelle": libelle_groupe(groupe),
         "categorie_menage": cat.libelle(),
-        "regles": [{"code": r.code, "libelle": r.libelle, "ok": r.ok, "explication": r.explication}
-                   for r in eligibility.resultats],
+        "regles": [
+            {"code": r.code, "libelle": r.libelle, "ok": r.ok, "explication": r.explication}
+            for r in eligibility.resultats
+        ],
         "calcule_le": on.isoformat(),
     }
 
@@ -137,11 +139,13 @@ def creer_liste(logement_id: int, data: dict[str, Any]) -> ListeCal:
         if n in numeros[:i]
     ]
     if len(numeros) < MINIMUM_CANDIDATS and motif is None:
-        erreurs.append({
-            "champ": "motif",
-            "message": f"Moins de {MINIMUM_CANDIDATS} candidats : motif obligatoire "
-            f"({', '.join(MOTIFS_MOINS_DE_TROIS)})",
-        })
+        erreurs.append(
+            {
+                "champ": "motif",
+                "message": f"Moins de {MINIMUM_CANDIDATS} candidats : motif obligatoire "
+                f"({', '.join(MOTIFS_MOINS_DE_TROIS)})",
+            }
+        )
     if erreurs:
         raise DonneesInvalides(None, erreurs)
 
@@ -152,8 +156,9 @@ def creer_liste(logement_id: int, data: dict[str, Any]) -> ListeCal:
         d.numero_unique: d
         for d in db.session.scalars(select(Demande).where(Demande.numero_unique.in_(numeros)).with_for_update())
     }
-    inconnues = [{"champ": f"candidats.{i}", "message": f"Demande {n} inconnue"}
-                 for i, n in enumerate(numeros) if n not in rows]
+    inconnues = [
+        {"champ": f"candidats.{i}", "message": f"Demande {n} inconnue"} for i, n in enumerate(numeros) if n not in rows
+    ]
     if inconnues:
         raise DonneesInvalides(None, inconnues)
 
@@ -197,8 +202,12 @@ def creer_liste(logement_id: int, data: dict[str, Any]) -> ListeCal:
     logement.revision += 1
     db.session.flush()
     for candidat in liste.candidats:
-        _evenement(rows[candidat.numero_unique], "cal_inscription", actor,
-                   _details(liste, position=candidat.position, date_commission=liste.date_commission.isoformat()))
+        _evenement(
+            rows[candidat.numero_unique],
+            "cal_inscription",
+            actor,
+            _details(liste, position=candidat.position, date_commission=liste.date_commission.isoformat()),
+        )
     db.session.commit()
     return liste
 
@@ -232,8 +241,12 @@ def decider(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
     candidat.decision_details = details
     candidat.date_decision = data.get("date_decision") or liste.date_commission
     liste.revision += 1
-    _evenement(_demande_verrouillee(candidat), "cal_decision", actor,
-               _details(liste, decision=decision, date_decision=candidat.date_decision.isoformat(), **details))
+    _evenement(
+        _demande_verrouillee(candidat),
+        "cal_decision",
+        actor,
+        _details(liste, decision=decision, date_decision=candidat.date_decision.isoformat(), **details),
+    )
     db.session.commit()
     return candidat
 
@@ -247,8 +260,9 @@ def proposer(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
         raise EtapeImpossible(f"Pas de décision d'attribution de la CAL pour {numero} : proposition impossible")
     if candidat.date_proposition is not None:
         raise EtapeImpossible(f"Une proposition a déjà été faite à {numero}")
-    en_cours = [c.numero_unique for c in liste.candidats
-                if c.date_proposition is not None and c.reponse in (None, "acceptee")]
+    en_cours = [
+        c.numero_unique for c in liste.candidats if c.date_proposition is not None and c.reponse in (None, "acceptee")
+    ]
     if en_cours:
         raise EtapeImpossible(f"Une proposition est en cours ou acceptée pour {en_cours[0]}")
     le: date = data.get("date_proposition") or aujourdhui()
@@ -261,8 +275,12 @@ def proposer(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
         )
     candidat.date_proposition, candidat.date_limite_reponse = le, limite
     liste.revision += 1
-    _evenement(_demande_verrouillee(candidat), "proposition", actor,
-               _details(liste, date_proposition=le.isoformat(), date_limite_reponse=limite.isoformat()))
+    _evenement(
+        _demande_verrouillee(candidat),
+        "proposition",
+        actor,
+        _details(liste, date_proposition=le.isoformat(), date_limite_reponse=limite.isoformat()),
+    )
     db.session.commit()
     return candidat
 
@@ -288,8 +306,12 @@ def repondre(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
         )
     candidat.reponse, candidat.date_reponse = reponse, le
     liste.revision += 1
-    _evenement(_demande_verrouillee(candidat), "reponse_proposition", actor,
-               _details(liste, reponse=reponse, date_reponse=le.isoformat()))
+    _evenement(
+        _demande_verrouillee(candidat),
+        "reponse_proposition",
+        actor,
+        _details(liste, reponse=reponse, date_reponse=le.isoformat()),
+    )
     db.session.commit()
     return candidat
 
@@ -317,8 +339,12 @@ def signer_bail(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal
     try:
         candidat.date_signature_bail, candidat.date_entree = signature, entree
         _radier_attribution(demande, actor, signature)
-        _evenement(demande, "bail_signe", actor,
-                   _details(liste, date_signature=signature.isoformat(), date_entree=entree.isoformat()))
+        _evenement(
+            demande,
+            "bail_signe",
+            actor,
+            _details(liste, date_signature=signature.isoformat(), date_entree=entree.isoformat()),
+        )
         logement.etat = ATTRIBUE
         logement.revision += 1
         liste.etat = CLOSE

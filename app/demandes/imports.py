@@ -141,12 +141,33 @@ def _traiter_ligne(
         return
     donnees = resultat.donnees or {}
     if not donnees.get("numero_unique"):
-        _erreur(c, imp, ligne.numero, [{"champ": "numero_unique", "message": "Obligatoire à l'import (clé "
-                                        "d'idempotence : un même fichier importé deux fois ne change rien)"}], None)
+        _erreur(
+            c,
+            imp,
+            ligne.numero,
+            [
+                {
+                    "champ": "numero_unique",
+                    "message": "Obligatoire à l'import (clé "
+                    "d'idempotence : un même fichier importé deux fois ne change rien)",
+                }
+            ],
+            None,
+        )
         return
     if imp.organisation and donnees["organisme_enregistreur"] != imp.organisation:
-        _erreur(c, imp, ligne.numero, [{"champ": "organisme_enregistreur", "message": "Demande d'un autre "
-                                        f"organisme que le vôtre ({imp.organisation})"}], numero)
+        _erreur(
+            c,
+            imp,
+            ligne.numero,
+            [
+                {
+                    "champ": "organisme_enregistreur",
+                    "message": f"Demande d'un autre organisme que le vôtre ({imp.organisation})",
+                }
+            ],
+            numero,
+        )
         return
     details = {"source": "import", "import_id": imp.id, "ligne": ligne.numero}
     existante = existantes.get(donnees["numero_unique"])
@@ -159,8 +180,13 @@ def _traiter_ligne(
                 return
             immuables = [k for k in IMMUABLES_IMPORT if donnees.get(k) != existante.donnees.get(k)]
             if immuables:
-                _erreur(c, imp, ligne.numero, [{"champ": k, "message": "Champ non modifiable d'une demande existante"}
-                                               for k in immuables], numero)
+                _erreur(
+                    c,
+                    imp,
+                    ligne.numero,
+                    [{"champ": k, "message": "Champ non modifiable d'une demande existante"} for k in immuables],
+                    numero,
+                )
                 return
             if service.remplacer_valide(existante, resultat, actor, details):
                 c.modifiees += 1

@@ -143,9 +143,7 @@ class DemandeSchema(StrictSchema):
             raise ValidationError("Date de renouvellement antérieure à la date de dépôt", "date_renouvellement")
 
 
-READ_ONLY_FIELDS: frozenset[str] = frozenset(
-    name for name, field in DemandeSchema().fields.items() if field.dump_only
-)
+READ_ONLY_FIELDS: frozenset[str] = frozenset(name for name, field in DemandeSchema().fields.items() if field.dump_only)
 
 
 class RenouvellementSchema(StrictSchema):

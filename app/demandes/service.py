@@ -289,9 +289,7 @@ def _inserer(
     return demandes
 
 
-def creer_valide(
-    resultats: Sequence[Resultat], actor: Actor, details: dict[str, Any] | None = None
-) -> list[Demande]:
+def creer_valide(resultats: Sequence[Resultat], actor: Actor, details: dict[str, Any] | None = None) -> list[Demande]:
     """Insert already-validated payloads in the current transaction (no commit); numbers generated when absent."""
     for resultat in resultats:
         _ensure_can_create((resultat.donnees or {})["organisme_enregistreur"], actor)
@@ -462,8 +460,13 @@ def _radier(demande: Demande, actor: Actor, motif: str, le: date, commentaire: s
     demande.motif_radiation = motif
     demande.date_radiation = le
     _bump(demande)
-    _event(demande, "radiation", actor, {"motif": motif, "date_radiation": le.isoformat(), "etat": demande.etat},
-           commentaire)
+    _event(
+        demande,
+        "radiation",
+        actor,
+        {"motif": motif, "date_radiation": le.isoformat(), "etat": demande.etat},
+        commentaire,
+    )
     _record_change(demande)
 
 
@@ -544,8 +547,13 @@ def radier_non_renouvelees(on: date | None = None, batch_size: int = 500, progre
             break
         for demande in demandes:
             due = lifecycle.date_radiation_non_renouvellement(demande.date_fin_validite)
-            _radier(demande, actor, lifecycle.NON_RENOUVELLEMENT, min(due, on),
-                    "Radiation automatique : demande non renouvelée")
+            _radier(
+                demande,
+                actor,
+                lifecycle.NON_RENOUVELLEMENT,
+                min(due, on),
+                "Radiation automatique : demande non renouvelée",
+            )
         db.session.commit()
         total += len(demandes)
         if progress:

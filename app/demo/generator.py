@@ -47,8 +47,15 @@ ORGANISMES = (
     ("SICOVAL-GUICHET", 0.06),
 )
 TAILLES_MENAGE = ((1, 0.42), (2, 0.22), (3, 0.15), (4, 0.11), (5, 0.06), (6, 0.03), (7, 0.01))
-TYPOLOGIES_PAR_TAILLE = {1: ("T1", "T2"), 2: ("T2", "T3"), 3: ("T3",), 4: ("T3", "T4"), 5: ("T4", "T5"),
-                         6: ("T5", "T6"), 7: ("T6",)}
+TYPOLOGIES_PAR_TAILLE = {
+    1: ("T1", "T2"),
+    2: ("T2", "T3"),
+    3: ("T3",),
+    4: ("T3", "T4"),
+    5: ("T4", "T5"),
+    6: ("T5", "T6"),
+    7: ("T6",),
+}
 ANNEE_BAREME = 2026
 
 _fake = Faker("fr_FR")
@@ -73,9 +80,7 @@ class Territoire:
     @classmethod
     def charger(cls, departement: str = "31") -> Territoire:
         rows = db.session.execute(
-            select(Commune.code, Commune.epci_code, Commune.population).where(
-                Commune.departement_code == departement
-            )
+            select(Commune.code, Commune.epci_code, Commune.population).where(Commune.departement_code == departement)
         ).all()
         if not rows:
             raise RuntimeError("référentiel vide : lancez `flask --app app referentiel charger`")
@@ -238,9 +243,17 @@ def _situation(menage: Menage) -> dict[str, Any]:
             if autre not in priorites:
                 priorites.append(autre)
     logement = _pondere(
-        (("locataire_prive", 0.40), ("heberge_famille", 0.2), ("locataire_hlm", 0.18), ("heberge_tiers", 0.08),
-         ("logement_temporaire", 0.05), ("structure_hebergement", 0.04), ("sans_logement", 0.02),
-         ("proprietaire", 0.01), ("autre", 0.02))
+        (
+            ("locataire_prive", 0.40),
+            ("heberge_famille", 0.2),
+            ("locataire_hlm", 0.18),
+            ("heberge_tiers", 0.08),
+            ("logement_temporaire", 0.05),
+            ("structure_hebergement", 0.04),
+            ("sans_logement", 0.02),
+            ("proprietaire", 0.01),
+            ("autre", 0.02),
+        )
     )
     for code in priorites:
         logement = _LOGEMENT_PAR_PRIORITE.get(code, logement)
@@ -347,8 +360,9 @@ def payloads(n: int) -> list[dict[str, Any]]:
     return [DemandePayloadFactory() for _ in range(n)]
 
 
-def generer(n: int, batch_size: int = 500, seed: int | None = None,
-            progress: Callable[[int], None] | None = None) -> int:
+def generer(
+    n: int, batch_size: int = 500, seed: int | None = None, progress: Callable[[int], None] | None = None
+) -> int:
     """Seed `n` demandes through `service.create_many`, one transaction per batch."""
     from app.demandes import service
 

@@ -134,15 +134,11 @@ def corps_recherche(lgt: Logement, recherche: Recherche, search_after: list[Any]
         facettes[code] = {"filter": {"bool": {"filter": autres}}, "aggs": {"v": {"filters": {"filters": buckets}}}}
     body: Query = {
         "query": {
-            "constant_score": {
-                "filter": {"bool": {"should": tous, "minimum_should_match": max(len(tous) - 1, 0)}}
-            }
+            "constant_score": {"filter": {"bool": {"should": tous, "minimum_should_match": max(len(tous) - 1, 0)}}}
         },
         "post_filter": {"bool": {"filter": [*tous, *selections.values()]}},
         "aggs": {
-            "exclusions": {
-                "filters": {"filters": {code: {"bool": {"must_not": [q]}} for code, q in clauses.items()}}
-            },
+            "exclusions": {"filters": {"filters": {code: {"bool": {"must_not": [q]}} for code, q in clauses.items()}}},
             "eligibles": {"filter": {"bool": {"filter": tous}}, "aggs": facettes},
         },
         "sort": sort_clause(lgt, ref, options),

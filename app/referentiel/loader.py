@@ -60,8 +60,10 @@ def load_referentiel(package_dir: Path = PACKAGE_DIR, force: bool = False) -> di
     _upsert(Departement, departements)
     _upsert(
         Epci,
-        [{"code": e["code"], "nom": e["nom"], "type": e.get("type"), "population": e.get("populationTotale")}
-         for e in epcis],
+        [
+            {"code": e["code"], "nom": e["nom"], "type": e.get("type"), "population": e.get("populationTotale")}
+            for e in epcis
+        ],
     )
     _upsert(Commune, communes)
     _upsert(ReferentielVersion, [{"source": PACKAGE, "version": version}])

@@ -35,8 +35,10 @@ def register(app: Flask) -> None:
         from app.shortlists.service import lister as runs
 
         for r in runs():
-            click.echo(f"{r.date_run}  {r.id}  {r.statut:9}  {r.logements_traites}/{r.total_logements} logements  "
-                       f"{r.propositions_count} propositions  {r.logements_en_echec} échecs  {r.duree_ms} ms")
+            click.echo(
+                f"{r.date_run}  {r.id}  {r.statut:9}  {r.logements_traites}/{r.total_logements} logements  "
+                f"{r.propositions_count} propositions  {r.logements_en_echec} échecs  {r.duree_ms} ms"
+            )
 
     @shortlists_group.command("voir")
     @click.argument("jour", type=click.DateTime(["%Y-%m-%d"]))
@@ -48,8 +50,9 @@ def register(app: Flask) -> None:
         from app.shortlists.models import ShortlistRun
         from app.shortlists.service import detail
 
-        run = db.session.scalar(select(ShortlistRun).where(ShortlistRun.date_run == date.fromisoformat(
-            jour.date().isoformat())))
+        run = db.session.scalar(
+            select(ShortlistRun).where(ShortlistRun.date_run == date.fromisoformat(jour.date().isoformat()))
+        )
         if run is None:
             raise click.ClickException("Aucun calcul pour cette date.")
         for groupe in detail(run):

@@ -36,11 +36,7 @@ def parametres_par_defaut() -> dict[str, Any]:
 
 def logements_a_servir() -> list[Logement]:
     ouverte = exists().where(ListeCal.logement_id == Logement.id, ListeCal.etat == OUVERTE)
-    stmt = (
-        select(Logement)
-        .where(Logement.etat == VACANT, ~ouverte)
-        .order_by(Logement.date_disponibilite, Logement.id)
-    )
+    stmt = select(Logement).where(Logement.etat == VACANT, ~ouverte).order_by(Logement.date_disponibilite, Logement.id)
     return list(db.session.scalars(stmt))
 
 
@@ -104,11 +100,26 @@ def calculer(
 
 def _stocker(run_id: str, ordre: int, allocation: Allocation[int]) -> None:
     if allocation.erreur or not allocation.retenus:  # rang 0: a failed logement, or one without any candidate
-        db.session.add(ShortlistProposition(run_id=run_id, logement_id=allocation.logement, ordre_logement=ordre,
-                                            rang=0, erreur=allocation.erreur[:2000] if allocation.erreur else None))
+        db.session.add(
+            ShortlistProposition(
+                run_id=run_id,
+                logement_id=allocation.logement,
+                ordre_logement=ordre,
+                rang=0,
+                erreur=allocation.erreur[:2000] if allocation.erreur else None,
+            )
+        )
     for rang, (rang_liste, numero) in enumerate(allocation.retenus, start=1):
-        db.session.add(ShortlistProposition(run_id=run_id, logement_id=allocation.logement, ordre_logement=ordre,
-                                            rang=rang, numero_unique=numero, rang_liste=rang_liste))
+        db.session.add(
+            ShortlistProposition(
+                run_id=run_id,
+                logement_id=allocation.logement,
+                ordre_logement=ordre,
+                rang=rang,
+                numero_unique=numero,
+                rang_liste=rang_liste,
+            )
+        )
 
 
 def _avancer(run_id: str, traites: int, compteurs: dict[str, int]) -> None:
@@ -134,8 +145,9 @@ def detail(run: ShortlistRun) -> list[dict[str, Any]]:
     """Proposals grouped by logement, in service order."""
     groupes: dict[int, dict[str, Any]] = {}
     for p in run.propositions:
-        groupe = groupes.setdefault(p.logement_id, {"logement_id": p.logement_id, "ordre": p.ordre_logement,
-                                                    "candidats": [], "erreur": None})
+        groupe = groupes.setdefault(
+            p.logement_id, {"logement_id": p.logement_id, "ordre": p.ordre_logement, "candidats": [], "erreur": None}
+        )
         if p.erreur:
             groupe["erreur"] = p.erreur
         elif p.numero_unique:

@@ -38,20 +38,34 @@ class Flux:
 
 FLUX: tuple[Flux, ...] = (
     Flux("modifiees", "Demandes modifiées", "e.type = 'modification'", distinct_demandes=True),
-    Flux("refus_demandeurs", "Refus des demandeurs",
-         f"e.type = '{REPONSE}' AND NOT coalesce(e.details->>'reponse', '') IN {_in(REPONSES_ACCEPTEES)}"),
+    Flux(
+        "refus_demandeurs",
+        "Refus des demandeurs",
+        f"e.type = '{REPONSE}' AND NOT coalesce(e.details->>'reponse', '') IN {_in(REPONSES_ACCEPTEES)}",
+    ),
     Flux("entrees", "Dates d'entrée dans les lieux saisies", f"e.type = '{ENTREE}'"),
-    Flux("accords_commission", "Accords de la commission",
-         f"e.type = '{DECISION}' AND e.details->>'decision' IN {_in(DECISIONS_ACCORD)}"),
-    Flux("propositions_acceptees", "Propositions acceptées",
-         f"e.type = '{REPONSE}' AND e.details->>'reponse' IN {_in(REPONSES_ACCEPTEES)}"),
-    Flux("annulees", "Demandes annulées",
-         f"e.type = 'radiation' AND e.details->>'motif' IN {_in(MOTIFS_ANNULATION)}"),
-    Flux("non_renouvelees", "Demandes non renouvelées",
-         "e.type = 'radiation' AND e.details->>'motif' = 'non_renouvellement'"),
+    Flux(
+        "accords_commission",
+        "Accords de la commission",
+        f"e.type = '{DECISION}' AND e.details->>'decision' IN {_in(DECISIONS_ACCORD)}",
+    ),
+    Flux(
+        "propositions_acceptees",
+        "Propositions acceptées",
+        f"e.type = '{REPONSE}' AND e.details->>'reponse' IN {_in(REPONSES_ACCEPTEES)}",
+    ),
+    Flux("annulees", "Demandes annulées", f"e.type = 'radiation' AND e.details->>'motif' IN {_in(MOTIFS_ANNULATION)}"),
+    Flux(
+        "non_renouvelees",
+        "Demandes non renouvelées",
+        "e.type = 'radiation' AND e.details->>'motif' = 'non_renouvellement'",
+    ),
     Flux("renouvelees", "Demandes renouvelées", "e.type = 'renouvellement'"),
-    Flux("refus_commission", "Refus de la commission ou sans suite",
-         f"e.type = '{DECISION}' AND e.details->>'decision' IN {_in(DECISIONS_REFUS)}"),
+    Flux(
+        "refus_commission",
+        "Refus de la commission ou sans suite",
+        f"e.type = '{DECISION}' AND e.details->>'decision' IN {_in(DECISIONS_REFUS)}",
+    ),
     Flux("propositions", "Propositions effectuées", f"e.type = '{PROPOSITION}'"),
 )
 
@@ -67,10 +81,16 @@ _ACTIVE = "b.actif"
 STOCKS: tuple[Stock, ...] = (
     Stock("actives", "Demandes actives", _ACTIVE),
     Stock("satisfaites", "Demandes satisfaites", "b.satisfait"),
-    Stock("validees", "Demandes validées (accord CAL)",
-          f"{_ACTIVE} AND x.type = '{DECISION}' AND x.details->>'decision' IN {_in(DECISIONS_ACCORD)}"),
-    Stock("attribuees_en_instance", "Attribuées en instance (accord demandeur)",
-          f"{_ACTIVE} AND x.type = '{REPONSE}' AND x.details->>'reponse' IN {_in(REPONSES_ACCEPTEES)}"),
+    Stock(
+        "validees",
+        "Demandes validées (accord CAL)",
+        f"{_ACTIVE} AND x.type = '{DECISION}' AND x.details->>'decision' IN {_in(DECISIONS_ACCORD)}",
+    ),
+    Stock(
+        "attribuees_en_instance",
+        "Attribuées en instance (accord demandeur)",
+        f"{_ACTIVE} AND x.type = '{REPONSE}' AND x.details->>'reponse' IN {_in(REPONSES_ACCEPTEES)}",
+    ),
     Stock("propositions_en_cours", "Propositions en cours", f"{_ACTIVE} AND x.type = '{PROPOSITION}'"),
 )
 
@@ -83,11 +103,17 @@ _PERSONNES = (
 )
 DIMENSIONS: dict[str, tuple[str, str]] = {
     "typologie": ("Typologie demandée", "coalesce(d.donnees #>> '{souhaits,typologies,0}', 'non renseignée')"),
-    "taille": ("Taille du ménage", f"CASE WHEN d.donnees ? 'demandeur' THEN "
-                                   f"CASE WHEN ({_PERSONNES}) >= 6 THEN '6 personnes et plus' "
-                                   f"ELSE ({_PERSONNES})::text || ' pers.' END ELSE 'non renseignée' END"),
-    "priorite": ("Groupe de priorité", "CASE WHEN (d.donnees->>'dalo')::boolean IS TRUE THEN 'DALO' "
-                                       "WHEN jsonb_typeof(d.donnees->'priorites') = 'array' "
-                                       "AND jsonb_array_length(d.donnees->'priorites') > 0 "
-                                       "THEN 'Public prioritaire (L441-1)' ELSE 'Sans priorité' END"),
+    "taille": (
+        "Taille du ménage",
+        f"CASE WHEN d.donnees ? 'demandeur' THEN "
+        f"CASE WHEN ({_PERSONNES}) >= 6 THEN '6 personnes et plus' "
+        f"ELSE ({_PERSONNES})::text || ' pers.' END ELSE 'non renseignée' END",
+    ),
+    "priorite": (
+        "Groupe de priorité",
+        "CASE WHEN (d.donnees->>'dalo')::boolean IS TRUE THEN 'DALO' "
+        "WHEN jsonb_typeof(d.donnees->'priorites') = 'array' "
+        "AND jsonb_array_length(d.donnees->'priorites') > 0 "
+        "THEN 'Public prioritaire (L441-1)' ELSE 'Sans priorité' END",
+    ),
 }

@@ -137,7 +137,7 @@ def anciennete_satisfaites(f: Filtres) -> list[dict[str, Any]]:
         params["organisme"] = f.organisme
         where += " AND d.organisme_enregistreur = :organisme"
     sql = f"""
-        SELECT {DIMENSIONS['typologie'][1]} AS typologie, coalesce(ep.nom, 'non renseigné') AS secteur,
+        SELECT {DIMENSIONS["typologie"][1]} AS typologie, coalesce(ep.nom, 'non renseigné') AS secteur,
                count(*) AS nombre,
                round(avg((d.date_radiation - d.date_depot) / 30.4375)::numeric, 1) AS anciennete_mois
         FROM demandes d {_JOIN_COMMUNE} LEFT JOIN epci ep ON ep.code = c.epci_code
@@ -169,8 +169,15 @@ def tableaux(f: Filtres, secret: bool = False) -> list[Tableau]:
         Tableau("stocks", f"Stocks au {f.date:%d/%m/%Y}", "", stock_cols, stocks(f)),
     ]
     for dim, (libelle, _) in DIMENSIONS.items():
-        out.append(Tableau(f"stocks_{dim}", f"Stocks au {f.date:%d/%m/%Y} par {libelle.lower()}", libelle,
-                           stock_cols, stocks(f, dim)))
+        out.append(
+            Tableau(
+                f"stocks_{dim}",
+                f"Stocks au {f.date:%d/%m/%Y} par {libelle.lower()}",
+                libelle,
+                stock_cols,
+                stocks(f, dim),
+            )
+        )
     periode = f"du {f.du:%d/%m/%Y} au {f.au:%d/%m/%Y}"
     out.append(Tableau("flux", f"Flux {periode}", "", flux_cols, flux(f)))
     out.append(Tableau("flux_mois", f"Flux par mois {periode}", "Mois", flux_cols, flux(f, "mois"), "line"))
@@ -178,13 +185,22 @@ def tableaux(f: Filtres, secret: bool = False) -> list[Tableau]:
         libelle = DIMENSIONS[dim][0]
         out.append(Tableau(f"flux_{dim}", f"Flux {periode} par {libelle.lower()}", libelle, flux_cols, flux(f, dim)))
     anc = anciennete_satisfaites(f)
-    out.append(Tableau(
-        "anciennete", f"Ancienneté moyenne des demandes satisfaites {periode}", "Typologie — secteur",
-        [("nombre", "Demandes satisfaites"), ("anciennete_mois", "Ancienneté moyenne (mois)")],
-        [{"libelle": f"{r['typologie']} — {r['secteur']}", "nombre": r["nombre"],
-          "anciennete_mois": float(r["anciennete_mois"]) if r["anciennete_mois"] is not None else None}
-         for r in anc],
-    ))
+    out.append(
+        Tableau(
+            "anciennete",
+            f"Ancienneté moyenne des demandes satisfaites {periode}",
+            "Typologie — secteur",
+            [("nombre", "Demandes satisfaites"), ("anciennete_mois", "Ancienneté moyenne (mois)")],
+            [
+                {
+                    "libelle": f"{r['typologie']} — {r['secteur']}",
+                    "nombre": r["nombre"],
+                    "anciennete_mois": float(r["anciennete_mois"]) if r["anciennete_mois"] is not None else None,
+                }
+                for r in anc
+            ],
+        )
+    )
     return [masquer(t) if secret else t for t in out]
 
 

@@ -28,9 +28,13 @@ def marges(representation: dict[str, Any], on: date) -> list[Marge]:
     out = []
     for financement in FINANCEMENTS:
         try:
-            montant = plafonds.plafond(financement, int(representation["categorie_menage"]),
-                                       int(representation.get("personnes_supplementaires") or 0), annee,
-                                       communes[0] if communes else None)
+            montant = plafonds.plafond(
+                financement,
+                int(representation["categorie_menage"]),
+                int(representation.get("personnes_supplementaires") or 0),
+                annee,
+                communes[0] if communes else None,
+            )
         except (plafonds.PlafondInconnu, ValueError, KeyError) as exc:
             out.append(Marge(financement, None, None, str(exc)))
             continue

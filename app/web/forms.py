@@ -30,14 +30,18 @@ class ActionForm(FlaskForm):
 # The fields carry no validators of their own: the logements service's schema validates, and its 422 errors (one
 # per dotted field) are shown next to the fields of the same name.
 
+
 def _choix(valeurs: tuple[str, ...], libelles: dict[str, str] | None = None) -> list[tuple[str, str]]:
     return [("", "—")] + [(v, (libelles or {}).get(v, v)) for v in valeurs]
 
 
 TYPES_BIEN_LIBELLES = {"appartement": "Appartement", "maison": "Maison", "indifferent": "Indifférent"}
 CONTINGENTS_LIBELLES = {
-    "prefecture": "Préfecture", "prefecture_agents_etat": "Préfecture (agents de l'État)",
-    "action_logement": "Action Logement", "collectivite": "Collectivité", "bailleur": "Bailleur",
+    "prefecture": "Préfecture",
+    "prefecture_agents_etat": "Préfecture (agents de l'État)",
+    "action_logement": "Action Logement",
+    "collectivite": "Collectivité",
+    "bailleur": "Bailleur",
 }
 
 
@@ -47,8 +51,9 @@ class LogementForm(FlaskForm):
     commune = StringField("Commune (code INSEE)")
     qpv = BooleanField("En quartier prioritaire de la ville (QPV)")
     typologie = SelectField("Typologie", choices=_choix(TYPOLOGIES), validate_choice=False)
-    type_bien = SelectField("Type de bien", choices=_choix(TYPES_BIEN_LOGEMENT, TYPES_BIEN_LIBELLES),
-                            validate_choice=False)
+    type_bien = SelectField(
+        "Type de bien", choices=_choix(TYPES_BIEN_LOGEMENT, TYPES_BIEN_LIBELLES), validate_choice=False
+    )
     surface = StringField("Surface (m²)")
     etage = StringField("Étage (0 = rez-de-chaussée)")
     ascenseur = BooleanField("Ascenseur")
@@ -62,8 +67,21 @@ class LogementForm(FlaskForm):
     date_disponibilite = StringField("Disponible le")
     revision = HiddenField()
 
-    CHAMPS_TEXTE = ("reference", "adresse", "commune", "typologie", "type_bien", "surface", "etage", "financement",
-                    "loyer", "charges", "contingent", "programme", "date_disponibilite")
+    CHAMPS_TEXTE = (
+        "reference",
+        "adresse",
+        "commune",
+        "typologie",
+        "type_bien",
+        "surface",
+        "etage",
+        "financement",
+        "loyer",
+        "charges",
+        "contingent",
+        "programme",
+        "date_disponibilite",
+    )
     CHAMPS_BOOLEENS = ("qpv", "ascenseur", "adapte_handicap", "parking")
 
     def donnees(self) -> dict[str, Any]:
@@ -92,6 +110,7 @@ class LogementForm(FlaskForm):
 
 # --- administration ----------------------------------------------------------------------------------------------
 
+
 class UtilisateurForm(FlaskForm):
     login = StringField("Identifiant", validators=[DataRequired("Saisissez un identifiant."), Length(max=100)])
     organisation = SelectField("Organisation", validate_choice=False)
@@ -103,5 +122,6 @@ class OrganisationForm(FlaskForm):
     code = StringField("Code", validators=[DataRequired("Saisissez un code."), Length(max=64)])
     nom = StringField("Nom", validators=[DataRequired("Saisissez un nom."), Length(max=200)])
     type = SelectField("Type", choices=[(t, t) for t in ORGANISATION_TYPES], validate_choice=False)
-    contingents = SelectMultipleField("Contingents", choices=[(c, CONTINGENTS_LIBELLES[c]) for c in CONTINGENTS],
-                                      validate_choice=False)
+    contingents = SelectMultipleField(
+        "Contingents", choices=[(c, CONTINGENTS_LIBELLES[c]) for c in CONTINGENTS], validate_choice=False
+    )

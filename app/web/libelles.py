@@ -6,28 +6,54 @@ from matching.codes import MOTIFS, PRIORITES
 
 ETATS = {"brouillon": "Brouillon", "active": "Active", "satisfaite": "Satisfaite", "radiee": "Radiée"}
 SITUATIONS = {
-    "celibataire": "Célibataire", "marie": "Marié(e)", "pacse": "Pacsé(e)", "concubinage": "Concubinage",
-    "divorce": "Divorcé(e)", "separe": "Séparé(e)", "veuf": "Veuf(ve)",
+    "celibataire": "Célibataire",
+    "marie": "Marié(e)",
+    "pacse": "Pacsé(e)",
+    "concubinage": "Concubinage",
+    "divorce": "Divorcé(e)",
+    "separe": "Séparé(e)",
+    "veuf": "Veuf(ve)",
 }
 LIENS = {
-    "conjoint": "Conjoint", "pacs": "Partenaire de PACS", "concubin": "Concubin", "ascendant": "Ascendant",
-    "descendant": "Descendant", "fratrie": "Frère / sœur", "autre": "Autre",
+    "conjoint": "Conjoint",
+    "pacs": "Partenaire de PACS",
+    "concubin": "Concubin",
+    "ascendant": "Ascendant",
+    "descendant": "Descendant",
+    "fratrie": "Frère / sœur",
+    "autre": "Autre",
 }
 LOGEMENTS_ACTUELS = {
-    "locataire_hlm": "Locataire HLM", "locataire_prive": "Locataire du parc privé", "proprietaire": "Propriétaire",
-    "heberge_famille": "Hébergé(e) par la famille", "heberge_tiers": "Hébergé(e) par un tiers",
-    "structure_hebergement": "Structure d'hébergement", "logement_temporaire": "Logement temporaire",
-    "sans_logement": "Sans logement", "autre": "Autre",
+    "locataire_hlm": "Locataire HLM",
+    "locataire_prive": "Locataire du parc privé",
+    "proprietaire": "Propriétaire",
+    "heberge_famille": "Hébergé(e) par la famille",
+    "heberge_tiers": "Hébergé(e) par un tiers",
+    "structure_hebergement": "Structure d'hébergement",
+    "logement_temporaire": "Logement temporaire",
+    "sans_logement": "Sans logement",
+    "autre": "Autre",
 }
 MOTIFS_RADIATION = {
-    "non_renouvellement": "Non-renouvellement", "attribution": "Attribution", "renonciation": "Renonciation",
-    "irrecevabilite": "Irrecevabilité", "injoignable": "Injoignable", "fusion": "Fusion",
+    "non_renouvellement": "Non-renouvellement",
+    "attribution": "Attribution",
+    "renonciation": "Renonciation",
+    "irrecevabilite": "Irrecevabilité",
+    "injoignable": "Injoignable",
+    "fusion": "Fusion",
 }
 EVENEMENTS = {
-    "creation": "Création", "enregistrement": "Enregistrement", "modification": "Modification",
-    "renouvellement": "Renouvellement", "radiation": "Radiation", "reactivation": "Réactivation",
-    "cal_inscription": "Inscription sur une liste CAL", "cal_decision": "Décision de la CAL",
-    "proposition": "Proposition", "reponse_proposition": "Réponse du demandeur", "bail_signe": "Bail signé",
+    "creation": "Création",
+    "enregistrement": "Enregistrement",
+    "modification": "Modification",
+    "renouvellement": "Renouvellement",
+    "radiation": "Radiation",
+    "reactivation": "Réactivation",
+    "cal_inscription": "Inscription sur une liste CAL",
+    "cal_decision": "Décision de la CAL",
+    "proposition": "Proposition",
+    "reponse_proposition": "Réponse du demandeur",
+    "bail_signe": "Bail signé",
 }
 
 

@@ -19,24 +19,52 @@ class Entree:
 
 
 MENU: tuple[Entree, ...] = (
-    Entree("web.recherche_demandes", "Demandes", Permission.DEMANDES_LIRE,
-           "Rechercher un demandeur par nom, numéro unique, état, organisme."),
-    Entree("web.logements_vacants", "Logements vacants", Permission.LOGEMENTS_LIRE,
-           "Enregistrer un logement, rechercher ses candidats."),
-    Entree("web.recherche_logement", "Recherche par logement", Permission.CANDIDATS_LIRE,
-           "Décrire le logement recherché et obtenir les candidats classés et expliqués."),
-    Entree("web.listes_cal", "Listes CAL", Permission.CAL_LIRE,
-           "Préparer la commission, saisir décisions, propositions et réponses."),
-    Entree("web.propositions", "Propositions de la nuit", Permission.CANDIDATS_LIRE,
-           "Présélections calculées chaque nuit pour les logements vacants."),
-    Entree("web.suivi", "Suivi", Permission.CANDIDATS_LIRE,
-           "Avancement des imports et du calcul de la nuit."),
-    Entree("web.suivi", "Suivi", Permission.DEMANDES_IMPORTER,
-           "Importer des demandes et suivre l'avancement des imports."),
-    Entree("web.statistiques", "Statistiques", Permission.STATISTIQUES,
-           "Stocks à une date, flux sur une période, graphiques et exports CSV."),
-    Entree("web.administration", "Administration", Permission.ADMINISTRATION,
-           "Utilisateurs, organisations, grilles de cotation, plafonds."),
+    Entree(
+        "web.recherche_demandes",
+        "Demandes",
+        Permission.DEMANDES_LIRE,
+        "Rechercher un demandeur par nom, numéro unique, état, organisme.",
+    ),
+    Entree(
+        "web.logements_vacants",
+        "Logements vacants",
+        Permission.LOGEMENTS_LIRE,
+        "Enregistrer un logement, rechercher ses candidats.",
+    ),
+    Entree(
+        "web.recherche_logement",
+        "Recherche par logement",
+        Permission.CANDIDATS_LIRE,
+        "Décrire le logement recherché et obtenir les candidats classés et expliqués.",
+    ),
+    Entree(
+        "web.listes_cal",
+        "Listes CAL",
+        Permission.CAL_LIRE,
+        "Préparer la commission, saisir décisions, propositions et réponses.",
+    ),
+    Entree(
+        "web.propositions",
+        "Propositions de la nuit",
+        Permission.CANDIDATS_LIRE,
+        "Présélections calculées chaque nuit pour les logements vacants.",
+    ),
+    Entree("web.suivi", "Suivi", Permission.CANDIDATS_LIRE, "Avancement des imports et du calcul de la nuit."),
+    Entree(
+        "web.suivi", "Suivi", Permission.DEMANDES_IMPORTER, "Importer des demandes et suivre l'avancement des imports."
+    ),
+    Entree(
+        "web.statistiques",
+        "Statistiques",
+        Permission.STATISTIQUES,
+        "Stocks à une date, flux sur une période, graphiques et exports CSV.",
+    ),
+    Entree(
+        "web.administration",
+        "Administration",
+        Permission.ADMINISTRATION,
+        "Utilisateurs, organisations, grilles de cotation, plafonds.",
+    ),
 )
 
 

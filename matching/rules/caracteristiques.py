@@ -12,18 +12,14 @@ def regle_typologie(demande: Demande, logement: Logement, contexte: Contexte) ->
     if logement.typologie in voulues:
         return RuleResult("typologie", True, f"Typologie {logement.typologie} souhaitée")
     liste = ", ".join(voulues) or "aucune"
-    return RuleResult(
-        "typologie", False, f"Typologie {logement.typologie} non souhaitée (souhaits : {liste})"
-    )
+    return RuleResult("typologie", False, f"Typologie {logement.typologie} non souhaitée (souhaits : {liste})")
 
 
 def regle_type_bien(demande: Demande, logement: Logement, contexte: Contexte) -> RuleResult:
     voulu = souhaits(demande).type_bien
     if voulu in ("indifferent", logement.type_bien):
         return RuleResult("type_bien", True, f"Type de bien {logement.type_bien} accepté (souhait : {voulu})")
-    return RuleResult(
-        "type_bien", False, f"Type de bien {logement.type_bien} non souhaité (souhait : {voulu})"
-    )
+    return RuleResult("type_bien", False, f"Type de bien {logement.type_bien} non souhaité (souhait : {voulu})")
 
 
 def regle_rdc(demande: Demande, logement: Logement, contexte: Contexte) -> RuleResult:

@@ -29,9 +29,7 @@ def regle_localisation(demande: Demande, logement: Logement, contexte: Contexte)
     if epci is not None and epci in s.secteurs_epci:
         return RuleResult("localisation", True, f"Commune {commune} dans l'EPCI souhaité {epci}")
     if departement in s.secteurs_departements:
-        return RuleResult(
-            "localisation", True, f"Commune {commune} dans le département souhaité {departement}"
-        )
+        return RuleResult("localisation", True, f"Commune {commune} dans le département souhaité {departement}")
     if s.elargissement and epci is not None and epci == epci_premier_choix(demande, ref):
         return RuleResult(
             "localisation",

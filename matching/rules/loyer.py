@@ -47,9 +47,7 @@ def regle_taux_effort(demande: Demande, logement: Logement, contexte: Contexte) 
             f"Ressources mensuelles nulles : taux d'effort non calculable (maximum {pourcent(taux_max)})",
         )
     taux = exact(cout) / ressources
-    texte = (
-        f"Taux d'effort {pourcent(float(taux))} ({euros(cout)} / {euros(ressources)}, hors aides au logement)"
-    )
+    texte = f"Taux d'effort {pourcent(float(taux))} ({euros(cout)} / {euros(ressources)}, hors aides au logement)"
     if taux <= exact(taux_max):
         return RuleResult("taux_effort", True, f"{texte} ≤ maximum {pourcent(taux_max)}")
     return RuleResult("taux_effort", False, f"{texte} > maximum {pourcent(taux_max)}")

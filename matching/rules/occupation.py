@@ -18,8 +18,7 @@ def regle_occupation(demande: Demande, logement: Logement, contexte: Contexte) -
         return RuleResult(
             "occupation",
             False,
-            f"Sous-occupation : {pieces} pièces principales pour {occupants} occupant(s) "
-            f"(au plus {occupants + 1})",
+            f"Sous-occupation : {pieces} pièces principales pour {occupants} occupant(s) (au plus {occupants + 1})",
         )
     if sur_occupation(logement.surface, occupants):
         return RuleResult(

@@ -76,9 +76,12 @@ def test_a_candidate_no_longer_eligible_gives_409_naming_it(lgt, api):
 
 
 def test_only_the_bailleur_opens_a_list_and_one_open_list_per_logement(lgt, api):
-    assert api("reservataire").post(
-        f"/api/v1/logements/{lgt['id']}/listes-cal", json={"candidats": ["C-0"], "date_commission": "2026-02-10"}
-    ).status_code == 403
+    assert (
+        api("reservataire")
+        .post(f"/api/v1/logements/{lgt['id']}/listes-cal", json={"candidats": ["C-0"], "date_commission": "2026-02-10"})
+        .status_code
+        == 403
+    )
     assert _liste(api, lgt["id"], ["C-0", "C-1", "C-2"]).status_code == 201
     assert api("agent_bailleur").get(f"/api/v1/logements/{lgt['id']}").get_json()["etat"] == "en_attribution"
     again = _liste(api, lgt["id"], ["C-0", "C-1", "C-2"])
@@ -111,8 +114,10 @@ def test_full_workflow_to_the_bail(lgt, api):
     assert ok.status_code == 200 and ok.get_json()["decision_details"] == {"rang": 1}
     assert _etape(api, lid, "C-1", "decision", decision="attribution_classement", rang=1).status_code == 409
     assert _etape(api, lid, "C-1", "decision", decision="attribution_classement", rang=2).status_code == 200
-    assert _etape(api, lid, "C-2", "decision", decision="non_attribution", motif="ressources insuffisantes"
-                  ).status_code == 200
+    assert (
+        _etape(api, lid, "C-2", "decision", decision="non_attribution", motif="ressources insuffisantes").status_code
+        == 200
+    )
     assert _etape(api, lid, "C-2", "decision", decision="attribution").status_code == 409  # already decided
     # answer deadline at least 10 days
     court = _etape(api, lid, "C-0", "proposition", date_proposition="2026-02-11", date_limite_reponse="2026-02-20")
@@ -137,11 +142,19 @@ def test_full_workflow_to_the_bail(lgt, api):
     db.session.rollback()
     gagnant = db.session.scalar(select(Demande).where(Demande.numero_unique == "C-1"))
     assert gagnant.etat == "satisfaite" and gagnant.motif_radiation == "attribution"
-    types = list(db.session.scalars(
-        select(DemandeEvenement.type).where(DemandeEvenement.demande_id == gagnant.id).order_by(DemandeEvenement.id)
-    ))
-    assert types[-6:] == ["cal_inscription", "cal_decision", "proposition", "reponse_proposition", "radiation",
-                          "bail_signe"]
+    types = list(
+        db.session.scalars(
+            select(DemandeEvenement.type).where(DemandeEvenement.demande_id == gagnant.id).order_by(DemandeEvenement.id)
+        )
+    )
+    assert types[-6:] == [
+        "cal_inscription",
+        "cal_decision",
+        "proposition",
+        "reponse_proposition",
+        "radiation",
+        "bail_signe",
+    ]
     autre = db.session.scalar(select(Demande).where(Demande.numero_unique == "C-0"))
     assert autre.etat == "active"
     # a closed list takes no more steps

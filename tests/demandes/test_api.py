@@ -202,8 +202,14 @@ def test_read_only_role_cannot_write(api):
 
 def test_openapi_documents_the_endpoints(client):
     spec = client.get("/api/v1/openapi.json").get_json()
-    for path in ("/api/v1/demandes", "/api/v1/demandes/{numero_unique}", "/api/v1/demandes/{numero_unique}/radiation",
-                 "/api/v1/demandes/{numero_unique}/historique", "/api/v1/imports", "/api/v1/imports/{import_id}"):
+    for path in (
+        "/api/v1/demandes",
+        "/api/v1/demandes/{numero_unique}",
+        "/api/v1/demandes/{numero_unique}/radiation",
+        "/api/v1/demandes/{numero_unique}/historique",
+        "/api/v1/imports",
+        "/api/v1/imports/{import_id}",
+    ):
         assert path in spec["paths"], path
     assert "post" in spec["paths"]["/api/v1/demandes"]
     demande = spec["components"]["schemas"]["Demande"]["properties"]

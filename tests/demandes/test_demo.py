@@ -37,8 +37,9 @@ def test_generated_demandes_look_like_haute_garonne(app_ctx):
     plai = 0
     for d in rows:
         cat = categorie_menage(d.donnees, date.today())
-        plai += d.donnees["revenu_fiscal_reference"] <= plafond("PLAI", cat.categorie, cat.personnes_supplementaires,
-                                                                2026)
+        plai += d.donnees["revenu_fiscal_reference"] <= plafond(
+            "PLAI", cat.categorie, cat.personnes_supplementaires, 2026
+        )
         assert d.etat == "active"
         assert date.today() - timedelta(days=6 * 366) <= d.date_depot <= date.today()
         n = nb_personnes(d.donnees)

@@ -38,16 +38,18 @@ def _import(guichet, content: bytes, content_type: str) -> dict:
 def _fichier() -> bytes:
     bad_commune = payload(numero_unique="IMP-4")
     bad_commune["souhaits"]["communes"] = ["31555", "99999"]
-    return _ndjson([
-        payload(numero_unique="IMP-1"),
-        payload(numero_unique="IMP-2", brouillon=True),
-        "{ceci n'est pas du json",
-        bad_commune,
-        "",
-        payload(numero_unique="IMP-5", revenu_fiscal_reference=-10),
-        payload(numero_unique="IMP-6"),
-        payload(organisme_enregistreur="GUICHET-31"),  # no numero_unique: no idempotence key
-    ])
+    return _ndjson(
+        [
+            payload(numero_unique="IMP-1"),
+            payload(numero_unique="IMP-2", brouillon=True),
+            "{ceci n'est pas du json",
+            bad_commune,
+            "",
+            payload(numero_unique="IMP-5", revenu_fiscal_reference=-10),
+            payload(numero_unique="IMP-6"),
+            payload(organisme_enregistreur="GUICHET-31"),  # no numero_unique: no idempotence key
+        ]
+    )
 
 
 def test_ndjson_import_counts_errors_and_idempotence(app, guichet, celery_worker_process):
@@ -73,7 +75,10 @@ def test_ndjson_import_counts_errors_and_idempotence(app, guichet, celery_worker
     assert counts(app) == before  # no new row, event or outbox entry
     with app.app_context():
         assert {d.numero_unique: d.revision for d in db.session.scalars(select(Demande))} == {
-            "IMP-1": 1, "IMP-2": 1, "IMP-6": 1}
+            "IMP-1": 1,
+            "IMP-2": 1,
+            "IMP-6": 1,
+        }
 
 
 def test_import_modifies_existing_demandes(app, guichet, celery_worker_process):
@@ -104,8 +109,9 @@ def test_csv_import(app, guichet, celery_worker_process):
     assert (result["lignes"], result["creees"], result["erreurs"]) == (3, 2, 1)
     assert [(e["ligne"], e["champ"]) for e in result["details_erreurs"]] == [(3, "souhaits.typologies.0")]
     body = guichet.get("/api/v1/demandes/CSV-1").get_json()
-    assert body["co_demandeurs"] == [{"nom": "Dupont", "prenom": "Marc", "date_naissance": "1979-05-05",
-                                      "lien": "conjoint"}]
+    assert body["co_demandeurs"] == [
+        {"nom": "Dupont", "prenom": "Marc", "date_naissance": "1979-05-05", "lien": "conjoint"}
+    ]
     assert body["priorites"] == ["violences", "mal_loge"]
     assert body["souhaits"]["communes"] == ["31555", "31113"]
     assert body["dalo"] is True

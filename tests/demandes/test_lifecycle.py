@@ -44,9 +44,17 @@ def test_stale_if_match_on_a_lifecycle_step_is_412(guichet):
     assert response.status_code == 412
 
 
-@pytest.mark.parametrize(("motif", "etat"), [("attribution", "satisfaite"), ("renonciation", "radiee"),
-                                             ("irrecevabilite", "radiee"), ("injoignable", "radiee"),
-                                             ("fusion", "radiee"), ("non_renouvellement", "radiee")])
+@pytest.mark.parametrize(
+    ("motif", "etat"),
+    [
+        ("attribution", "satisfaite"),
+        ("renonciation", "radiee"),
+        ("irrecevabilite", "radiee"),
+        ("injoignable", "radiee"),
+        ("fusion", "radiee"),
+        ("non_renouvellement", "radiee"),
+    ],
+)
 def test_radiation(guichet, motif, etat):
     d = _create(guichet)
     response = guichet.post(
@@ -70,8 +78,9 @@ def test_radiation_errors(guichet):
     response = guichet.post(f"{url}/radiation", json={"motif": "lassitude"})
     assert response.status_code == 422
     assert response.get_json()["erreurs"][0]["champ"] == "motif"
-    response = guichet.post(f"{url}/radiation", json={"motif": "renonciation",
-                                                      "date": (TODAY + timedelta(days=3)).isoformat()})
+    response = guichet.post(
+        f"{url}/radiation", json={"motif": "renonciation", "date": (TODAY + timedelta(days=3)).isoformat()}
+    )
     assert response.status_code == 422
     assert response.get_json()["erreurs"][0]["champ"] == "date"
     assert guichet.post(f"{url}/radiation", json={"motif": "renonciation"}).status_code == 200
@@ -118,8 +127,9 @@ def test_nightly_radiation_at_anniversary_plus_one_month(app_ctx):
 def test_nightly_radiation_counts_from_the_last_renewal(app_ctx):
     depot = TODAY - timedelta(days=600)
     renouvellement = TODAY - timedelta(days=100)
-    demande = DemandeFactory(payload=payload(date_depot=depot.isoformat(),
-                                             date_renouvellement=renouvellement.isoformat()))
+    demande = DemandeFactory(
+        payload=payload(date_depot=depot.isoformat(), date_renouvellement=renouvellement.isoformat())
+    )
     assert service.radier_non_renouvelees(on=TODAY) == 0
     echeance = add_months(add_months(renouvellement, 12), 1)
     assert service.radier_non_renouvelees(on=echeance) == 1
@@ -182,6 +192,11 @@ def test_historique_lists_every_step(guichet):
     assert body["numero_unique"] == d["numero_unique"]
     events = body["evenements"]
     assert [(e["type"], e["revision"]) for e in events] == [
-        ("creation", 1), ("enregistrement", 2), ("modification", 3), ("renouvellement", 4), ("radiation", 5)]
+        ("creation", 1),
+        ("enregistrement", 2),
+        ("modification", 3),
+        ("renouvellement", 4),
+        ("radiation", 5),
+    ]
     assert all(e["auteur"] == "test-guichet" and e["organisation"] == "GUICHET-31" for e in events)
     assert events[2]["champs"] == ["personnes_a_charge"]

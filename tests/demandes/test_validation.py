@@ -67,8 +67,12 @@ def test_negative_amounts(app, guichet):
     body = payload(revenu_fiscal_reference=-1, personnes_a_charge=-2, ressources_mensuelles=-100)
     body["souhaits"]["loyer_max"] = -5
     erreurs = champs(_post(guichet, body))
-    assert set(erreurs) == {"revenu_fiscal_reference", "personnes_a_charge", "ressources_mensuelles",
-                            "souhaits.loyer_max"}
+    assert set(erreurs) == {
+        "revenu_fiscal_reference",
+        "personnes_a_charge",
+        "ressources_mensuelles",
+        "souhaits.loyer_max",
+    }
     assert counts(app) == (0, 0, 0)
 
 

@@ -15,7 +15,6 @@ from tests.indexing import helpers
 pytestmark = [pytest.mark.services, pytest.mark.disruptive]
 
 
-
 def _kill_queue(app) -> str:
     return app.config["SETTINGS"].celery_queue + "-kill"
 

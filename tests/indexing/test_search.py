@@ -19,16 +19,38 @@ pytestmark = pytest.mark.services
 @pytest.fixture
 def demandes(clean, es, monkeypatch):
     monkeypatch.setitem(clean.config, "OUTBOX_ENQUEUE_AFTER_COMMIT", False)
-    helpers.new_demande("031-2024-00001", nom="Lefèvre", prenom="Hélène", date_depot=date(2024, 1, 1),
-                        souhaits={"communes": [TOULOUSE], "typologies": ["T2"]}, priorites=["handicap"])
-    helpers.new_demande("031-2024-00002", nom="Martin", prenom="Paul", date_depot=date(2024, 2, 1),
-                        souhaits={"communes": [BLAGNAC], "typologies": ["T3", "T4"]},
-                        co_demandeurs=[{"nom": "Ngô", "prenom": "Anh", "date_naissance": "1985-03-03",
-                                        "lien": "conjoint"}])
-    helpers.new_demande("031-2023-00003", nom="Martinez", prenom="Inès", date_depot=date(2023, 5, 1),
-                        souhaits={"communes": [CASTANET], "typologies": ["T2"]}, collecteur="AL-OCCITANIE")
-    helpers.new_demande("031-2024-00004", nom="Dubois", prenom="Zoé", etat="radiee", organisme="BAILLEUR-31",
-                        souhaits={"communes": [TOULOUSE], "typologies": ["T1"]})
+    helpers.new_demande(
+        "031-2024-00001",
+        nom="Lefèvre",
+        prenom="Hélène",
+        date_depot=date(2024, 1, 1),
+        souhaits={"communes": [TOULOUSE], "typologies": ["T2"]},
+        priorites=["handicap"],
+    )
+    helpers.new_demande(
+        "031-2024-00002",
+        nom="Martin",
+        prenom="Paul",
+        date_depot=date(2024, 2, 1),
+        souhaits={"communes": [BLAGNAC], "typologies": ["T3", "T4"]},
+        co_demandeurs=[{"nom": "Ngô", "prenom": "Anh", "date_naissance": "1985-03-03", "lien": "conjoint"}],
+    )
+    helpers.new_demande(
+        "031-2023-00003",
+        nom="Martinez",
+        prenom="Inès",
+        date_depot=date(2023, 5, 1),
+        souhaits={"communes": [CASTANET], "typologies": ["T2"]},
+        collecteur="AL-OCCITANIE",
+    )
+    helpers.new_demande(
+        "031-2024-00004",
+        nom="Dubois",
+        prenom="Zoé",
+        etat="radiee",
+        organisme="BAILLEUR-31",
+        souhaits={"communes": [TOULOUSE], "typologies": ["T1"]},
+    )
     helpers.new_demande("031-2024-00005", nom="Secret", prenom="Brouillon", etat="brouillon", organisme="GUICHET-31")
     from app.extensions import db
 
@@ -96,8 +118,13 @@ def test_brouillon_visible_to_its_organisation_only(demandes, api) -> None:
 
 
 def test_bad_parameters_are_422_naming_the_parameter(demandes, api) -> None:
-    for params, champ in [({"limit": 0}, "limit"), ({"etat": "perdue"}, "etat"), ({"inconnu": "x"}, "inconnu"),
-                          ({"typologie": "T9"}, "typologie"), ({"suivant": "pas-un-curseur"}, "suivant")]:
+    for params, champ in [
+        ({"limit": 0}, "limit"),
+        ({"etat": "perdue"}, "etat"),
+        ({"inconnu": "x"}, "inconnu"),
+        ({"typologie": "T9"}, "typologie"),
+        ({"suivant": "pas-un-curseur"}, "suivant"),
+    ]:
         response = api("gestionnaire").get("/api/v1/demandes", query_string=params)
         assert response.status_code == 422, (params, response.get_json())
         assert champ in str(response.get_json()), response.get_json()
@@ -111,10 +138,19 @@ def test_deep_paging_beyond_ten_thousand(clean, es, api) -> None:
 
     def actions():
         for i in range(10_050):
-            source = {**base, "numero_unique": f"031-X-{i:06d}", "etat": "active", "revision": 1,
-                      "organisme_enregistreur": "ATLAS", "date_depot": date(2020 + i % 5, 1 + i % 12, 1)}
-            yield {"_index": alias, "_id": source["numero_unique"],
-                   "_source": build_document(source, ref, date(2026, 1, 1))}
+            source = {
+                **base,
+                "numero_unique": f"031-X-{i:06d}",
+                "etat": "active",
+                "revision": 1,
+                "organisme_enregistreur": "ATLAS",
+                "date_depot": date(2020 + i % 5, 1 + i % 12, 1),
+            }
+            yield {
+                "_index": alias,
+                "_id": source["numero_unique"],
+                "_source": build_document(source, ref, date(2026, 1, 1)),
+            }
 
     es_bulk(es, actions(), chunk_size=2000, refresh="wait_for")
     seen: list[str] = []

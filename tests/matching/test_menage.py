@@ -103,9 +103,7 @@ CATEGORIES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("cas", "champs", "categorie", "supplementaires"), CATEGORIES, ids=[c[0] for c in CATEGORIES]
-)
+@pytest.mark.parametrize(("cas", "champs", "categorie", "supplementaires"), CATEGORIES, ids=[c[0] for c in CATEGORIES])
 def test_categorie_menage(cas: str, champs: dict, categorie: int, supplementaires: int) -> None:
     result = categorie_menage(demande(**champs), on=ON)
     assert (result.categorie, result.personnes_supplementaires) == (categorie, supplementaires)

@@ -100,9 +100,7 @@ def _menage_de_categorie(categorie: int, supplementaires: int = 0) -> dict:
     }
 
 
-BOUNDARY = [
-    (fin, c, table[c]) for fin, table in (("PLUS", PLUS_2026), ("PLAI", PLAI_2026)) for c in range(1, 7)
-] + [
+BOUNDARY = [(fin, c, table[c]) for fin, table in (("PLUS", PLUS_2026), ("PLAI", PLAI_2026)) for c in range(1, 7)] + [
     ("PLUS", 7, PLUS_2026[6] + PLUS_2026_SUPPLEMENT),
     ("PLAI", 7, PLAI_2026[6] + PLAI_2026_SUPPLEMENT),
     ("PLUS", 8, PLUS_2026[6] + 2 * PLUS_2026_SUPPLEMENT),
@@ -112,9 +110,7 @@ BOUNDARY = [
 
 @pytest.mark.parametrize(("financement", "personnes", "ceiling"), BOUNDARY)
 @pytest.mark.parametrize(("ecart", "ok"), [(0, True), (1, False), (-1, True)])
-def test_ressources_boundary_is_inclusive(
-    financement: str, personnes: int, ceiling: int, ecart: int, ok: bool
-) -> None:
+def test_ressources_boundary_is_inclusive(financement: str, personnes: int, ceiling: int, ecart: int, ok: bool) -> None:
     categorie, supplementaires = min(personnes, 6), max(personnes - 6, 0)
     d = demande(revenu_fiscal_reference=ceiling + ecart, **_menage_de_categorie(categorie, supplementaires))
     lgt = logement(financement=financement, date_disponibilite=date(2026, 6, 1))
@@ -127,10 +123,7 @@ def test_ressources_explanation_with_figures() -> None:
     lgt = logement(financement="PLAI", date_disponibilite=date(2026, 2, 1))
     result = evaluate(d, lgt, REFERENTIEL, MatchingOptions(on=ON)).resultat("ressources")
     assert result is not None
-    assert (
-        result.explication
-        == "Revenu fiscal 21 300 € ≤ plafond PLAI 2026 catégorie 3 : 22 551 € (marge 1 251 €)"
-    )
+    assert result.explication == "Revenu fiscal 21 300 € ≤ plafond PLAI 2026 catégorie 3 : 22 551 € (marge 1 251 €)"
 
 
 def test_ressources_uses_year_of_availability() -> None:

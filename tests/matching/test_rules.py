@@ -97,9 +97,7 @@ ACCESSIBILITE = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("etage", "ascenseur", "rdc_accepte", "sans_ascenseur", "rdc_ok", "asc_ok"), ACCESSIBILITE
-)
+@pytest.mark.parametrize(("etage", "ascenseur", "rdc_accepte", "sans_ascenseur", "rdc_ok", "asc_ok"), ACCESSIBILITE)
 def test_accessibility_matrix(
     etage: int, ascenseur: bool, rdc_accepte: bool, sans_ascenseur: bool, rdc_ok: bool, asc_ok: bool
 ) -> None:
@@ -203,18 +201,14 @@ OCCUPATION = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("cas", "champs", "typologie", "surface", "ok"), OCCUPATION, ids=[c[0] for c in OCCUPATION]
-)
+@pytest.mark.parametrize(("cas", "champs", "typologie", "surface", "ok"), OCCUPATION, ids=[c[0] for c in OCCUPATION])
 def test_occupation(cas: str, champs: dict, typologie: str, surface: float, ok: bool) -> None:
     lgt = logement(typologie=typologie, surface=surface)
     assert result(demande(**champs), lgt, "occupation").ok is ok
 
 
 def test_occupation_explanations_name_the_problem() -> None:
-    assert (
-        "Sous-occupation" in result(demande(), logement(typologie="T4", surface=80), "occupation").explication
-    )
+    assert "Sous-occupation" in result(demande(), logement(typologie="T4", surface=80), "occupation").explication
     sur = result(demande(personnes_a_charge=1), logement(typologie="T1", surface=15), "occupation")
     assert sur.explication.startswith("Sur-occupation : 15 m² pour 2 occupant(s) (minimum 16 m²)")
 

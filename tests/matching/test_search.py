@@ -123,9 +123,7 @@ def test_ressources_clause(financement: str, champs: dict, rfr: int, ok: bool) -
 
 
 def test_ressources_clause_keeps_very_large_households_for_evaluate() -> None:
-    huge = doc(
-        co_demandeurs=[personne(1970, "conjoint")], personnes_a_charge=40, revenu_fiscal_reference=10**7
-    )
+    huge = doc(co_demandeurs=[personne(1970, "conjoint")], personnes_a_charge=40, revenu_fiscal_reference=10**7)
     assert passes("ressources", logement(), huge)
 
 
@@ -186,15 +184,11 @@ def test_sort_per_strategy() -> None:
     assert [next(iter(k)) for k in plain] == ["groupe_priorite", "date_depot", "numero_unique"]
     adapted = candidate_query(logement(adapte_handicap=True), REFERENTIEL, OPTS)["sort"]
     assert adapted[0] == {"besoin_logement_adapte": {"order": "desc"}}
-    cot = candidate_query(
-        logement(commune=BLAGNAC), REFERENTIEL, MatchingOptions(on=ON, strategie="cotation")
-    )
+    cot = candidate_query(logement(commune=BLAGNAC), REFERENTIEL, MatchingOptions(on=ON, strategie="cotation"))
     keys = [next(iter(k)) for k in cot["sort"]]
     assert keys == ["groupe_priorite", f"points_cotation.{TOULOUSE_METROPOLE}", "date_depot", "numero_unique"]
     assert cot["sort"][1][f"points_cotation.{TOULOUSE_METROPOLE}"]["order"] == "desc"
-    sicoval = candidate_query(
-        logement(commune=CASTANET), REFERENTIEL, MatchingOptions(on=ON, strategie="cotation")
-    )
+    sicoval = candidate_query(logement(commune=CASTANET), REFERENTIEL, MatchingOptions(on=ON, strategie="cotation"))
     assert "points_cotation.default" in [next(iter(k)) for k in sicoval["sort"]]
 
 
@@ -205,9 +199,7 @@ def test_exclusion_queries_negate_exactly_one_rule() -> None:
     assert set(exclusions) == set(clauses)
     for code, query in exclusions.items():
         assert query["bool"]["must_not"] == [clauses[code]]
-        assert (
-            len(query["bool"]["filter"]) == len(clauses) - 1 and clauses[code] not in query["bool"]["filter"]
-        )
+        assert len(query["bool"]["filter"]) == len(clauses) - 1 and clauses[code] not in query["bool"]["filter"]
     body = exclusion_aggregation(lgt, REFERENTIEL, OPTS)
     assert body["size"] == 0 and set(body["aggs"]["exclusions"]["filters"]["filters"]) == set(clauses)
 
@@ -238,9 +230,7 @@ def test_name_query_folds_the_input() -> None:
 
 def _random_demande(rng: random.Random, i: int) -> dict:
     communes = [TOULOUSE, BLAGNAC, CASTANET, MURET]
-    co = (
-        [personne(rng.randint(1960, 2004), rng.choice(["conjoint", "fratrie"]))] if rng.random() < 0.5 else []
-    )
+    co = [personne(rng.randint(1960, 2004), rng.choice(["conjoint", "fratrie"]))] if rng.random() < 0.5 else []
     return demande(
         numero_unique=f"N{i:04d}",
         etat=rng.choice(["active"] * 5 + ["radiee"]),
@@ -282,9 +272,7 @@ def _random_logement(rng: random.Random):
         financement=rng.choice(["PLAI", "PLUS", "PLA", "PLS"]),
         loyer=rng.choice([300, 450.5, 600]),
         charges=rng.choice([30, 60]),
-        contingent=rng.choice(
-            ["prefecture", "prefecture_agents_etat", "action_logement", "collectivite", "bailleur"]
-        ),
+        contingent=rng.choice(["prefecture", "prefecture_agents_etat", "action_logement", "collectivite", "bailleur"]),
         date_disponibilite=date(2026, rng.randint(1, 12), 1),
     )
 

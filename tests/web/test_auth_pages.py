@@ -43,8 +43,9 @@ def test_cookie_is_secure_over_https(app, web_users):
     clear_throttle(app, web_users["guichet"])
     page = client.get("/connexion", base_url="https://localhost")
     data = {"login": web_users["guichet"], "mot_de_passe": TEST_PASSWORD, "csrf_token": csrf_token(page.text)}
-    response = client.post("/connexion", data=data, base_url="https://localhost",
-                           headers={"Referer": "https://localhost/connexion"})  # Flask-WTF's HTTPS referrer check
+    response = client.post(
+        "/connexion", data=data, base_url="https://localhost", headers={"Referer": "https://localhost/connexion"}
+    )  # Flask-WTF's HTTPS referrer check
     assert response.status_code == 302
     assert "Secure" in response.headers["Set-Cookie"]
 
@@ -90,15 +91,23 @@ def test_login_is_throttled_with_a_french_message(app, web_users):
     last = None
     for _ in range(12):
         page = client.get("/connexion")
-        last = client.post("/connexion", data={"login": web_users["agent_bailleur"], "mot_de_passe": "faux-faux",
-                                               "csrf_token": csrf_token(page.text)})
+        last = client.post(
+            "/connexion",
+            data={
+                "login": web_users["agent_bailleur"],
+                "mot_de_passe": "faux-faux",
+                "csrf_token": csrf_token(page.text),
+            },
+        )
         if last.status_code == 429:
             break
     assert last is not None and last.status_code == 429
     assert "Trop de tentatives de connexion" in last.text
     page = client.get("/connexion")  # even the right password is refused while throttled
-    right = client.post("/connexion", data={"login": web_users["agent_bailleur"], "mot_de_passe": TEST_PASSWORD,
-                                            "csrf_token": csrf_token(page.text)})
+    right = client.post(
+        "/connexion",
+        data={"login": web_users["agent_bailleur"], "mot_de_passe": TEST_PASSWORD, "csrf_token": csrf_token(page.text)},
+    )
     assert right.status_code == 429
     clear_throttle(app, web_users["agent_bailleur"])
 
@@ -133,8 +142,12 @@ def test_next_parameter_is_local_only(app, web_users):
     client = app.test_client()
     clear_throttle(app, web_users["guichet"])
     page = client.get("/connexion?suivant=//evil.example/")
-    data = {"login": web_users["guichet"], "mot_de_passe": TEST_PASSWORD, "csrf_token": csrf_token(page.text),
-            "suivant": "https://evil.example/"}
+    data = {
+        "login": web_users["guichet"],
+        "mot_de_passe": TEST_PASSWORD,
+        "csrf_token": csrf_token(page.text),
+        "suivant": "https://evil.example/",
+    }
     response = client.post("/connexion", data=data)
     assert response.headers["Location"] == "/"
 

@@ -13,9 +13,19 @@ from tests.web.conftest import csrf_token
 pytestmark = pytest.mark.services
 
 LOGEMENT = {
-    "reference": "LGT-WEB-001", "adresse": "3 allée des Formulaires", "commune": "31555", "typologie": "T3",
-    "type_bien": "appartement", "surface": "62,5", "etage": "1", "ascenseur": "y", "financement": "PLUS",
-    "loyer": "480", "charges": "60", "contingent": "bailleur", "date_disponibilite": "2026-05-01",
+    "reference": "LGT-WEB-001",
+    "adresse": "3 allée des Formulaires",
+    "commune": "31555",
+    "typologie": "T3",
+    "type_bien": "appartement",
+    "surface": "62,5",
+    "etage": "1",
+    "ascenseur": "y",
+    "financement": "PLUS",
+    "loyer": "480",
+    "charges": "60",
+    "contingent": "bailleur",
+    "date_disponibilite": "2026-05-01",
 }
 
 
@@ -42,6 +52,7 @@ def _logement_en_base(app, reference: str):
 
 # --- logement vacant ---------------------------------------------------------------------------------------------
 
+
 def test_register_a_logement_then_edit_it(app, web, logements_vides):
     client = web("agent_bailleur")
     page = client.get("/logements/nouveau")
@@ -66,8 +77,14 @@ def test_register_a_logement_then_edit_it(app, web, logements_vides):
 def test_logement_form_shows_the_service_errors_next_to_the_fields(web, logements_vides):
     client = web("agent_bailleur")
     page = client.get("/logements/nouveau")
-    data = {**LOGEMENT, "csrf_token": csrf_token(page.text), "surface": "beaucoup", "commune": "99999",
-            "adresse": "", "typologie": "T9"}
+    data = {
+        **LOGEMENT,
+        "csrf_token": csrf_token(page.text),
+        "surface": "beaucoup",
+        "commune": "99999",
+        "adresse": "",
+        "typologie": "T9",
+    }
     response = client.post("/logements/nouveau", data=data)
     assert response.status_code == 422
     html = response.text
@@ -102,6 +119,7 @@ def test_only_bailleur_agents_register_logements(web, role, logements_vides):
 
 
 # --- liste CAL: decisions, proposition, réponse, bail, print view -----------------------------------------------
+
 
 @pytest.fixture
 def logement(fichier, es):
@@ -145,21 +163,38 @@ def test_cal_workflow_decisions_proposition_answer_and_bail(liste):
     assert "Champ obligatoire" in _erreur(manque.text, "decision", deuxieme, "date_limite")
     assert 'value="attribution_sous_condition" selected' in manque.text  # the agent's input is kept
     assert _etape(client, url, premier, "decision", decision="attribution_classement", rang="1").status_code == 302
-    assert _etape(client, url, deuxieme, "decision", decision="attribution_sous_condition",
-                  piece_manquante="Avis d'imposition 2025", date_limite="2027-01-15").status_code == 302
-    assert _etape(client, url, troisieme, "decision", decision="irrecevabilite",
-                  motif="Ressources au-dessus du plafond").status_code == 302
+    assert (
+        _etape(
+            client,
+            url,
+            deuxieme,
+            "decision",
+            decision="attribution_sous_condition",
+            piece_manquante="Avis d'imposition 2025",
+            date_limite="2027-01-15",
+        ).status_code
+        == 302
+    )
+    assert (
+        _etape(
+            client, url, troisieme, "decision", decision="irrecevabilite", motif="Ressources au-dessus du plafond"
+        ).status_code
+        == 302
+    )
     page = client.get(url).text
     assert "Attribution par classement" in page and "Rang 1" in page and "Avis d&#39;imposition 2025" in page
     assert "Irrecevabilité" in page and f'id="form-decision-{troisieme}"' not in page
 
     # Proposition: less than 10 days to answer is refused next to the deadline field.
-    court = _etape(client, url, premier, "proposition", date_proposition="2026-12-21",
-                   date_limite_reponse="2026-12-25")
+    court = _etape(client, url, premier, "proposition", date_proposition="2026-12-21", date_limite_reponse="2026-12-25")
     assert court.status_code == 422
     assert "au moins 10 jours" in _erreur(court.text, "proposition", premier, "date_limite_reponse")
-    assert _etape(client, url, premier, "proposition", date_proposition="2026-12-21",
-                  date_limite_reponse="2027-01-05").status_code == 302
+    assert (
+        _etape(
+            client, url, premier, "proposition", date_proposition="2026-12-21", date_limite_reponse="2027-01-05"
+        ).status_code
+        == 302
+    )
 
     # "sans_reponse" only after the deadline; then the answer and the bail.
     tot = _etape(client, url, premier, "reponse", reponse="sans_reponse", date_reponse="2026-12-22")
@@ -189,8 +224,9 @@ def test_cal_steps_require_csrf_and_the_cal_write_permission(liste, web):
     lecteur = web("gestionnaire")
     page = lecteur.get(url)
     assert page.status_code == 200 and "form-decision" not in page.text
-    response = lecteur.post(f"{url}/candidats/{premier}/decision",
-                            data={"decision": "attribution", "csrf_token": csrf_token(page.text)})
+    response = lecteur.post(
+        f"{url}/candidats/{premier}/decision", data={"decision": "attribution", "csrf_token": csrf_token(page.text)}
+    )
     assert response.status_code == 403
     # A réservataire only reads the lists of logements of its contingent (this one is the bailleur's own).
     assert web("reservataire").get(url).status_code == 403
@@ -211,9 +247,19 @@ def test_print_view_shows_one_sheet_per_candidate_and_is_audited(app, liste):
 
 # --- recherche par logement recherché -----------------------------------------------------------------------------
 
-RECHERCHE = {"lancer": "1", "financement": "PLUS", "contingent": "bailleur", "type_bien": "appartement",
-             "typologie": "T2", "surface": "45", "etage": "2", "ascenseur": "1", "loyer": "400", "charges": "50",
-             "date_disponibilite": "2026-03-01"}
+RECHERCHE = {
+    "lancer": "1",
+    "financement": "PLUS",
+    "contingent": "bailleur",
+    "type_bien": "appartement",
+    "typologie": "T2",
+    "surface": "45",
+    "etage": "2",
+    "ascenseur": "1",
+    "loyer": "400",
+    "charges": "50",
+    "date_disponibilite": "2026-03-01",
+}
 
 
 def test_search_by_logement_sought_runs_the_matching_engine(app, logement, web):
@@ -232,8 +278,9 @@ def test_search_by_logement_sought_runs_the_matching_engine(app, logement, web):
     stored = client.get(f"/logements/{logement}/candidats").text
     assert int(re.search(r'id="total-candidats"><strong>(\d+)</strong>', stored).group(1)) == total
     # A facet selection narrows the list.
-    dalo = client.get("/recherche-logement", query_string={**RECHERCHE, "commune": [TOULOUSE],
-                                                         "taille_menage": ["8+"]}).text
+    dalo = client.get(
+        "/recherche-logement", query_string={**RECHERCHE, "commune": [TOULOUSE], "taille_menage": ["8+"]}
+    ).text
     assert int(re.search(r'id="total-candidats"><strong>(\d+)</strong>', dalo).group(1)) < total
     with app.app_context():
         numero = re.search(r'/demandes/(031-[\d-]+)"', html).group(1)
@@ -256,8 +303,9 @@ def test_search_by_logement_a_whole_epci_in_one_click(app, logement, web):
 
 def test_search_by_logement_shows_field_errors(logement, web):
     client = web("agent_bailleur")
-    response = client.get("/recherche-logement", query_string={**RECHERCHE, "commune": ["31555"], "surface": "",
-                                                             "taux_effort_max": "3"})
+    response = client.get(
+        "/recherche-logement", query_string={**RECHERCHE, "commune": ["31555"], "surface": "", "taux_effort_max": "3"}
+    )
     assert response.status_code == 422
     assert re.search(r'id="err-surface">Champ obligatoire<', response.text)
     assert "Ratio entre 0 et 1" in re.search(r'id="err-taux_effort_max">([^<]+)<', response.text).group(1)
@@ -271,6 +319,7 @@ def test_search_by_logement_is_refused_to_guichet_and_observatoire(web):
 
 
 # --- propositions de la nuit → liste CAL ---------------------------------------------------------------------------
+
 
 @pytest.fixture
 def shortlist(app, logement, fichier):
@@ -286,12 +335,28 @@ def shortlist(app, logement, fichier):
     numeros = ["031-2023-20000", "031-2023-20001", "031-2023-20002"]
     with app.app_context():
         db.session.execute(delete(ShortlistRun).where(ShortlistRun.date_run == date(2026, 11, 30)))
-        run = ShortlistRun(id=str(uuid.uuid4()), date_run=date(2026, 11, 30), statut="termine", parametres={},
-                           total_logements=1, logements_traites=1, logements_en_echec=0, propositions_count=3)
+        run = ShortlistRun(
+            id=str(uuid.uuid4()),
+            date_run=date(2026, 11, 30),
+            statut="termine",
+            parametres={},
+            total_logements=1,
+            logements_traites=1,
+            logements_en_echec=0,
+            propositions_count=3,
+        )
         db.session.add(run)
         for rang, numero in enumerate(numeros, start=1):
-            db.session.add(ShortlistProposition(run_id=run.id, logement_id=logement, ordre_logement=1, rang=rang,
-                                                numero_unique=numero, rang_liste=rang))
+            db.session.add(
+                ShortlistProposition(
+                    run_id=run.id,
+                    logement_id=logement,
+                    ordre_logement=1,
+                    rang=rang,
+                    numero_unique=numero,
+                    rang_liste=rang,
+                )
+            )
         db.session.commit()
         run_id = run.id
     yield run_id, numeros
@@ -312,8 +377,9 @@ def test_turn_a_nightly_shortlist_into_a_cal_list(shortlist, logement, web):
     liste = client.get(response.headers["Location"]).text
     assert [n for _, n in re.findall(r'<td class="nombre">(\d)</td><td>([^<]+)</td>', liste)] == numeros
     # The logement now has an open list: a second attempt is refused with the CAL service's reason.
-    again = client.post(url, data={"date_commission": "2026-12-20", "csrf_token": csrf_token(page.text)},
-                        follow_redirects=True)
+    again = client.post(
+        url, data={"date_commission": "2026-12-20", "csrf_token": csrf_token(page.text)}, follow_redirects=True
+    )
     assert "n&#39;est pas vacant" in again.text or "n'est pas vacant" in again.text
 
 
@@ -322,12 +388,15 @@ def test_reservataire_cannot_turn_a_shortlist_into_a_cal_list(shortlist, logemen
     client = web("reservataire")
     page = client.get(f"/propositions/{run_id}")
     assert page.status_code == 200 and "form-shortlist" not in page.text
-    response = client.post(f"/propositions/{run_id}/logements/{logement}/liste-cal",
-                           data={"date_commission": "2026-12-20", "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        f"/propositions/{run_id}/logements/{logement}/liste-cal",
+        data={"date_commission": "2026-12-20", "csrf_token": csrf_token(page.text)},
+    )
     assert response.status_code == 403
 
 
 # --- long work: import progress and last night's run ---------------------------------------------------------------
+
 
 def test_import_upload_and_its_progress_json(app, web, monkeypatch):
     import io
@@ -339,12 +408,15 @@ def test_import_upload_and_its_progress_json(app, web, monkeypatch):
     page = client.get("/suivi")
     assert page.status_code == 200 and 'id="form-import"' in page.text and "suivi.js" in page.text
     contenu = b'{"numero_unique": "031-X-1"}\n{"pas": "une demande"}\n'
-    sans_csrf = client.post("/suivi/imports", data={"fichier": (io.BytesIO(contenu), "lot.ndjson")},
-                            content_type="multipart/form-data")
+    sans_csrf = client.post(
+        "/suivi/imports", data={"fichier": (io.BytesIO(contenu), "lot.ndjson")}, content_type="multipart/form-data"
+    )
     assert sans_csrf.status_code == 400
-    response = client.post("/suivi/imports", data={"fichier": (io.BytesIO(contenu), "lot.ndjson"),
-                                                   "csrf_token": csrf_token(page.text)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/suivi/imports",
+        data={"fichier": (io.BytesIO(contenu), "lot.ndjson"), "csrf_token": csrf_token(page.text)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     import_id = response.headers["Location"].split("import=")[1]
     suivi = client.get(response.headers["Location"]).text
@@ -380,9 +452,18 @@ def test_nightly_run_progress_json(app, web):
 
     with app.app_context():
         db.session.execute(delete(ShortlistRun))
-        db.session.add(ShortlistRun(id=str(uuid.uuid4()), date_run=date(2030, 1, 1), statut="en_cours",
-                                    parametres={}, total_logements=10, logements_traites=4, logements_en_echec=1,
-                                    propositions_count=12))
+        db.session.add(
+            ShortlistRun(
+                id=str(uuid.uuid4()),
+                date_run=date(2030, 1, 1),
+                statut="en_cours",
+                parametres={},
+                total_logements=10,
+                logements_traites=4,
+                logements_en_echec=1,
+                propositions_count=12,
+            )
+        )
         db.session.commit()
     client = web("agent_bailleur")
     data = client.get("/suivi/nuit.json").get_json()
@@ -398,6 +479,7 @@ def test_nightly_run_progress_json(app, web):
 
 # --- administration ------------------------------------------------------------------------------------------------
 
+
 def test_administration_creates_an_organisation_and_a_user_then_disables_it(app, web):
     from sqlalchemy import delete, select
 
@@ -411,13 +493,27 @@ def test_administration_creates_an_organisation_and_a_user_then_disables_it(app,
     page = client.get("/administration")
     assert page.status_code == 200 and 'id="form-utilisateur"' in page.text
     token = csrf_token(page.text)
-    response = client.post("/administration/organisations", data={
-        "csrf_token": token, "code": "CCAS-WEB", "nom": "CCAS de test", "type": "collectivite",
-        "contingents": ["collectivite"]})
+    response = client.post(
+        "/administration/organisations",
+        data={
+            "csrf_token": token,
+            "code": "CCAS-WEB",
+            "nom": "CCAS de test",
+            "type": "collectivite",
+            "contingents": ["collectivite"],
+        },
+    )
     assert response.status_code == 302
-    response = client.post("/administration/utilisateurs", data={
-        "csrf_token": token, "login": "agent.web", "organisation": "CCAS-WEB", "roles": ["reservataire"],
-        "mot_de_passe": "un-mot-de-passe-solide"})
+    response = client.post(
+        "/administration/utilisateurs",
+        data={
+            "csrf_token": token,
+            "login": "agent.web",
+            "organisation": "CCAS-WEB",
+            "roles": ["reservataire"],
+            "mot_de_passe": "un-mot-de-passe-solide",
+        },
+    )
     assert response.status_code == 302, response.text[:500]
     with app.app_context():
         org = db.session.scalar(select(Organisation).where(Organisation.code == "CCAS-WEB"))
@@ -425,8 +521,9 @@ def test_administration_creates_an_organisation_and_a_user_then_disables_it(app,
         user = db.session.scalar(select(Utilisateur).where(Utilisateur.login == "agent.web"))
         assert user.actif and user.roles == ["reservataire"]
     assert 'id="utilisateur-agent.web"' in client.get("/administration").text
-    assert client.post("/administration/utilisateurs/agent.web/desactiver",
-                       data={"csrf_token": token}).status_code == 302
+    assert (
+        client.post("/administration/utilisateurs/agent.web/desactiver", data={"csrf_token": token}).status_code == 302
+    )
     with app.app_context():
         assert not db.session.scalar(select(Utilisateur).where(Utilisateur.login == "agent.web")).actif
 
@@ -434,8 +531,10 @@ def test_administration_creates_an_organisation_and_a_user_then_disables_it(app,
 def test_administration_shows_the_auth_service_errors_next_to_the_fields(web):
     client = web("gestionnaire")
     token = csrf_token(client.get("/administration").text)
-    response = client.post("/administration/utilisateurs", data={
-        "csrf_token": token, "login": "test-guichet", "organisation": "INCONNUE", "mot_de_passe": "court"})
+    response = client.post(
+        "/administration/utilisateurs",
+        data={"csrf_token": token, "login": "test-guichet", "organisation": "INCONNUE", "mot_de_passe": "court"},
+    )
     assert response.status_code == 422
     html = response.text
     assert "existe déjà" in re.search(r'id="err-login">([^<]+)<', html).group(1)
@@ -453,5 +552,7 @@ def test_administration_requires_csrf_and_the_gestionnaire_role(web):
         client = web(role)
         assert client.get("/administration").status_code == 403
         token = csrf_token(client.get("/").text)
-        assert client.post("/administration/utilisateurs/test-guichet/desactiver",
-                           data={"csrf_token": token}).status_code == 403
+        assert (
+            client.post("/administration/utilisateurs/test-guichet/desactiver", data={"csrf_token": token}).status_code
+            == 403
+        )

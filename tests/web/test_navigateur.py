@@ -22,8 +22,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.services]
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +57,9 @@ def navigateur():
 
 @pytest.fixture
 def page(navigateur, serveur):
-    context = navigateur.new_context(base_url=serveur, viewport={"width": 1024, "height": 900}, locale="fr-FR",
-                                     accept_downloads=True)
+    context = navigateur.new_context(
+        base_url=serveur, viewport={"width": 1024, "height": 900}, locale="fr-FR", accept_downloads=True
+    )
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -200,9 +208,18 @@ def test_long_work_progress_is_polled_until_the_night_run_ends(app, web_users, p
     run_id = str(uuid.uuid4())
     with app.app_context():
         db.session.execute(delete(ShortlistRun))
-        db.session.add(ShortlistRun(id=run_id, date_run=date(2030, 1, 2), statut="en_cours", parametres={},
-                                    total_logements=10, logements_traites=4, logements_en_echec=0,
-                                    propositions_count=8))
+        db.session.add(
+            ShortlistRun(
+                id=run_id,
+                date_run=date(2030, 1, 2),
+                statut="en_cours",
+                parametres={},
+                total_logements=10,
+                logements_traites=4,
+                logements_en_echec=0,
+                propositions_count=8,
+            )
+        )
         db.session.commit()
     try:
         se_connecter(page, app, "agent_bailleur")

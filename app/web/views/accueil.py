@@ -15,7 +15,8 @@ from app.web.navigation import menu_for
 def accueil():
     actor = g.actor
     if actor.roles == {"observatoire"} or (
-        actor.can(Permission.STATISTIQUES) and not actor.can(Permission.DEMANDES_LIRE)
+        actor.can(Permission.STATISTIQUES)
+        and not actor.can(Permission.DEMANDES_LIRE)
         and not actor.can(Permission.LOGEMENTS_LIRE)
     ):
         return redirect(url_for("web.statistiques"))

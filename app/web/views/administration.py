@@ -16,15 +16,23 @@ from app.web.blueprint import bp
 from app.web.forms import ActionForm, OrganisationForm, UtilisateurForm
 
 
-def _page(utilisateur_form: UtilisateurForm | None = None, organisation_form: OrganisationForm | None = None,
-          status: int = 200):
+def _page(
+    utilisateur_form: UtilisateurForm | None = None,
+    organisation_form: OrganisationForm | None = None,
+    status: int = 200,
+):
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.code)).all()
     utilisateurs = db.session.scalars(select(Utilisateur).order_by(Utilisateur.login)).all()
     utilisateur_form = utilisateur_form or UtilisateurForm(formdata=None)
     utilisateur_form.organisation.choices = [("", "—")] + [(o.code, f"{o.code} — {o.nom}") for o in organisations]
-    return render_template("administration.html", organisations=organisations, utilisateurs=utilisateurs,
-                           uform=utilisateur_form, oform=organisation_form or OrganisationForm(formdata=None),
-                           action=ActionForm(formdata=None)), status
+    return render_template(
+        "administration.html",
+        organisations=organisations,
+        utilisateurs=utilisateurs,
+        uform=utilisateur_form,
+        oform=organisation_form or OrganisationForm(formdata=None),
+        action=ActionForm(formdata=None),
+    ), status
 
 
 def _erreurs_service(form, erreurs: dict[str, list[str]]) -> None:
@@ -49,8 +57,9 @@ def creer_utilisateur():
     if not form.validate():
         return _page(utilisateur_form=form, status=422)
     try:
-        user = auth.create_user(form.login.data.strip(), form.organisation.data or "", form.roles.data or [],
-                                form.mot_de_passe.data)
+        user = auth.create_user(
+            form.login.data.strip(), form.organisation.data or "", form.roles.data or [], form.mot_de_passe.data
+        )
     except auth.InvalidUser as exc:
         db.session.rollback()
         _erreurs_service(form, exc.errors)
@@ -67,8 +76,9 @@ def creer_organisation():
     if not form.validate():
         return _page(organisation_form=form, status=422)
     try:
-        org = auth.create_organisation(form.code.data.strip(), form.nom.data.strip(), form.type.data,
-                                       form.contingents.data or [])
+        org = auth.create_organisation(
+            form.code.data.strip(), form.nom.data.strip(), form.type.data, form.contingents.data or []
+        )
     except auth.InvalidUser as exc:
         db.session.rollback()
         _erreurs_service(form, exc.errors)

@@ -26,8 +26,10 @@ from app.web.blueprint import bp
 @page(Permission.CAL_LIRE)
 def listes_cal():
     rows = db.session.execute(
-        select(ListeCal, Logement).join(Logement, Logement.id == ListeCal.logement_id)
-        .order_by(ListeCal.date_commission.desc(), ListeCal.id.desc()).limit(100)
+        select(ListeCal, Logement)
+        .join(Logement, Logement.id == ListeCal.logement_id)
+        .order_by(ListeCal.date_commission.desc(), ListeCal.id.desc())
+        .limit(100)
     ).all()
     return render_template("cal/listes.html", rows=rows)
 
@@ -41,17 +43,26 @@ def _liste(liste_id: int) -> ListeCal:
 
 # One form per workflow step of a candidate: the CAL schemas validate, the CAL service applies its rules.
 ETAPES: dict[str, tuple[Any, Any, tuple[str, ...], str]] = {
-    "decision": (DecisionInSchema, cal.decider,
-                 ("decision", "date_decision", "rang", "piece_manquante", "date_limite", "motif"),
-                 "Décision enregistrée"),
-    "proposition": (PropositionInSchema, cal.proposer, ("date_proposition", "date_limite_reponse"),
-                    "Proposition enregistrée"),
+    "decision": (
+        DecisionInSchema,
+        cal.decider,
+        ("decision", "date_decision", "rang", "piece_manquante", "date_limite", "motif"),
+        "Décision enregistrée",
+    ),
+    "proposition": (
+        PropositionInSchema,
+        cal.proposer,
+        ("date_proposition", "date_limite_reponse"),
+        "Proposition enregistrée",
+    ),
     "reponse": (ReponseInSchema, cal.repondre, ("reponse", "date_reponse"), "Réponse enregistrée"),
     "bail": (BailInSchema, cal.signer_bail, ("date_signature", "date_entree"), "Bail enregistré"),
 }
 DECISIONS_LIBELLES = {
-    "attribution": "Attribution", "attribution_classement": "Attribution par classement",
-    "attribution_sous_condition": "Attribution sous condition", "non_attribution": "Non-attribution",
+    "attribution": "Attribution",
+    "attribution_classement": "Attribution par classement",
+    "attribution_sous_condition": "Attribution sous condition",
+    "non_attribution": "Non-attribution",
     "irrecevabilite": "Irrecevabilité",
 }
 REPONSES_LIBELLES = {"acceptee": "Acceptée", "refusee": "Refusée", "sans_reponse": "Sans réponse (délai échu)"}
@@ -77,12 +88,20 @@ def _etape_possible(liste: ListeCal, candidat) -> str | None:
 def _page_liste(liste: ListeCal, erreurs: dict | None = None, status: int = 200):
     logement = db.session.get(Logement, liste.logement_id)
     audit.record_now("lecture", [c.numero_unique for c in liste.candidats], page="liste_cal", liste_id=liste.id)
-    peut_ecrire = g.actor.can(Permission.CAL_ECRIRE) and (g.actor.is_system
-                                                         or logement.bailleur == g.actor.organisation)
+    peut_ecrire = g.actor.can(Permission.CAL_ECRIRE) and (
+        g.actor.is_system or logement.bailleur == g.actor.organisation
+    )
     etapes = {c.numero_unique: _etape_possible(liste, c) if peut_ecrire else None for c in liste.candidats}
-    return render_template("cal/liste.html", liste=liste, logement=logement, etapes=etapes, erreurs=erreurs or {},
-                           saisie=request.form if erreurs else {}, decisions=DECISIONS_LIBELLES,
-                           reponses=REPONSES_LIBELLES), status
+    return render_template(
+        "cal/liste.html",
+        liste=liste,
+        logement=logement,
+        etapes=etapes,
+        erreurs=erreurs or {},
+        saisie=request.form if erreurs else {},
+        decisions=DECISIONS_LIBELLES,
+        reponses=REPONSES_LIBELLES,
+    ), status
 
 
 @bp.route("/listes-cal/<int:liste_id>")
@@ -120,10 +139,17 @@ def etape_cal(liste_id: int, numero: str, etape: str):
 def impression_liste_cal(liste_id: int):
     liste = _liste(liste_id)
     logement, lignes = exports.lignes(liste)
-    audit.record_now("lecture", [c.numero_unique for c in liste.candidats], page="impression_liste_cal",
-                     liste_id=liste_id)
-    return render_template("cal/impression.html", liste=liste, logement=logement, lignes=lignes,
-                           colonnes=exports.COLONNES, decisions=DECISIONS_LIBELLES)
+    audit.record_now(
+        "lecture", [c.numero_unique for c in liste.candidats], page="impression_liste_cal", liste_id=liste_id
+    )
+    return render_template(
+        "cal/impression.html",
+        liste=liste,
+        logement=logement,
+        lignes=lignes,
+        colonnes=exports.COLONNES,
+        decisions=DECISIONS_LIBELLES,
+    )
 
 
 @bp.route("/listes-cal/<int:liste_id>/export.<any(csv, xlsx, pdf):format_>")
@@ -131,7 +157,11 @@ def impression_liste_cal(liste_id: int):
 def export_liste_cal(liste_id: int, format_: str):
     liste = _liste(liste_id)
     contenu, mimetype = exports.exporter(liste, format_)
-    audit.record_now("export", [c.numero_unique for c in liste.candidats], export=f"liste_cal_{format_}",
-                     liste_id=liste_id)
-    return Response(contenu, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="liste-cal-{liste_id}.{format_}"'})
+    audit.record_now(
+        "export", [c.numero_unique for c in liste.candidats], export=f"liste_cal_{format_}", liste_id=liste_id
+    )
+    return Response(
+        contenu,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="liste-cal-{liste_id}.{format_}"'},
+    )

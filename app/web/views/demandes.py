@@ -56,16 +56,29 @@ def criteres_de(args) -> tuple[demandes_search.Criteres, dict[str, Any]]:
 @page(Permission.DEMANDES_LIRE)
 def recherche_demandes():
     args = request.args
-    lancee = any(args.get(k) for k in ("q", "numero", "etat", "organisme", "collecteur", "mes_brouillons",
-                                       "typologie", "priorite", "secteur"))
+    lancee = any(
+        args.get(k)
+        for k in (
+            "q",
+            "numero",
+            "etat",
+            "organisme",
+            "collecteur",
+            "mes_brouillons",
+            "typologie",
+            "priorite",
+            "secteur",
+        )
+    )
     contexte: dict[str, Any] = {"args": args, "lancee": lancee, "resultat": None, "erreur": None, "lignes": []}
     if lancee:
         criteres, extra = criteres_de(args)
         contexte.update(extra)
         alias = demandes_spec(current_app.config["SETTINGS"].es_index_prefix).alias
         try:
-            resultat = demandes_search.search(current_app.extensions["elasticsearch"], alias, criteres,
-                                              g.actor.organisation)
+            resultat = demandes_search.search(
+                current_app.extensions["elasticsearch"], alias, criteres, g.actor.organisation
+            )
         except demandes_search.InvalidCursor:
             contexte["erreur"] = "Lien de page invalide : relancez la recherche."
         except (EsConnectionError, EsApiError):

@@ -30,12 +30,23 @@ PAR_PAGE = 50
 @page(Permission.LOGEMENTS_LIRE)
 def logements_vacants():
     etat = [e for e in request.args.getlist("etat") if e in ETATS_LOGEMENT] or ["vacant"]
-    filtres = {"etat": etat, "commune": [c for c in request.args.getlist("commune") if c],
-               "typologie": [t for t in request.args.getlist("typologie") if t],
-               "limit": PAR_PAGE, "offset": max(0, request.args.get("offset", 0, type=int))}
+    filtres = {
+        "etat": etat,
+        "commune": [c for c in request.args.getlist("commune") if c],
+        "typologie": [t for t in request.args.getlist("typologie") if t],
+        "limit": PAR_PAGE,
+        "offset": max(0, request.args.get("offset", 0, type=int)),
+    }
     total, rows = logements.lister(filtres)
-    return render_template("logements/liste.html", total=total, logements=rows, etats=ETATS_LOGEMENT, etat=etat,
-                           args=request.args, peut_ecrire=g.actor.can(Permission.LOGEMENTS_ECRIRE))
+    return render_template(
+        "logements/liste.html",
+        total=total,
+        logements=rows,
+        etats=ETATS_LOGEMENT,
+        etat=etat,
+        args=request.args,
+        peut_ecrire=g.actor.can(Permission.LOGEMENTS_ECRIRE),
+    )
 
 
 def _formulaire(form: LogementForm, logement: Logement | None, erreurs: list[str], status: int = 200):
@@ -45,8 +56,12 @@ def _formulaire(form: LogementForm, logement: Logement | None, erreurs: list[str
 def _enregistrer(form: LogementForm, logement: Logement | None):
     """Validate through the logements service (its schema, then creer/modifier); its 422 become field errors."""
     if logement is not None and form.revision.data != str(logement.revision):
-        return _formulaire(form, logement, ["Le logement a été modifié depuis son ouverture : rechargez la page "
-                                            "puis recommencez."], 409)
+        return _formulaire(
+            form,
+            logement,
+            ["Le logement a été modifié depuis son ouverture : rechargez la page puis recommencez."],
+            409,
+        )
     try:
         data = charger(LogementInSchema(), form.donnees())
         if logement is None:
@@ -104,7 +119,8 @@ def candidats(logement_id: int):
     logement = _logement(logement_id)
     filtres = {code: [v for v in request.args.getlist(code) if v] for code in FACETTES}
     recherche = rapprochement.Recherche(
-        strategie=request.args.get("strategie") if request.args.get("strategie") == "cotation"
+        strategie=request.args.get("strategie")
+        if request.args.get("strategie") == "cotation"
         else "priorite_anciennete",
         filtres={k: v for k, v in filtres.items() if v},
         limit=50,
@@ -118,9 +134,15 @@ def candidats(logement_id: int):
     numeros = [c["numero_unique"] for c in resultat["candidats"]]
     if numeros:
         audit.record_now("recherche", numeros, page="candidats", logement_id=logement_id)
-    return render_template("logements/candidats.html", logement=logement, resultat=resultat, args=request.args,
-                           peut_creer=g.actor.can(Permission.CAL_ECRIRE), form=ActionForm(),
-                           aujourdhui=date.today().isoformat())
+    return render_template(
+        "logements/candidats.html",
+        logement=logement,
+        resultat=resultat,
+        args=request.args,
+        peut_creer=g.actor.can(Permission.CAL_ECRIRE),
+        form=ActionForm(),
+        aujourdhui=date.today().isoformat(),
+    )
 
 
 @bp.post("/logements/<int:logement_id>/liste-cal")
@@ -136,8 +158,10 @@ def creer_liste_cal(logement_id: int):
         flash("Date de commission invalide.", "erreur")
         return redirect(url_for("web.candidats", logement_id=logement_id))
     try:
-        liste = cal.creer_liste(logement_id, {"candidats": numeros, "date_commission": commission,
-                                              "motif": request.form.get("motif") or None})
+        liste = cal.creer_liste(
+            logement_id,
+            {"candidats": numeros, "date_commission": commission, "motif": request.form.get("motif") or None},
+        )
     except ApiError as exc:
         details = "; ".join(e["message"] for e in exc.erreurs) if exc.erreurs else ""
         flash(f"{exc.message}{' : ' + details if details else ''}", "erreur")

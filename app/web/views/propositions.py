@@ -38,9 +38,15 @@ def proposition(run_id: str):
     groupes = shortlists.detail(run)
     ids = [gr["logement_id"] for gr in groupes]
     logements = {lg.id: lg for lg in db.session.query(Logement).filter(Logement.id.in_(ids))} if ids else {}
-    return render_template("propositions/detail.html", run=run, groupes=groupes, logements=logements,
-                           form=ActionForm(), peut_creer=g.actor.can(Permission.CAL_ECRIRE),
-                           aujourdhui=date.today().isoformat())
+    return render_template(
+        "propositions/detail.html",
+        run=run,
+        groupes=groupes,
+        logements=logements,
+        form=ActionForm(),
+        peut_creer=g.actor.can(Permission.CAL_ECRIRE),
+        aujourdhui=date.today().isoformat(),
+    )
 
 
 @bp.post("/propositions/<run_id>/logements/<int:logement_id>/liste-cal")
@@ -59,8 +65,10 @@ def proposition_vers_liste_cal(run_id: str, logement_id: int):
         flash(f"Logement {logement_id} : date de commission invalide.", "erreur")
         return redirect(retour)
     try:
-        liste = cal.creer_liste(logement_id, {"candidats": numeros, "date_commission": commission,
-                                              "motif": request.form.get("motif") or None})
+        liste = cal.creer_liste(
+            logement_id,
+            {"candidats": numeros, "date_commission": commission, "motif": request.form.get("motif") or None},
+        )
     except Interdit:
         db.session.rollback()
         abort(403)

@@ -34,8 +34,17 @@ from matching.codes import CONTINGENTS, TYPES_BIEN_LOGEMENT, TYPOLOGIES
 DEPARTEMENT = "31"
 COMPTES_MAX = 15  # communes whose candidate count is shown in the tabs (one engine run each)
 PAR_PAGE = 50
-CHAMPS_LOGEMENT = ("financement", "contingent", "type_bien", "typologie", "surface", "etage", "loyer", "charges",
-                   "date_disponibilite")
+CHAMPS_LOGEMENT = (
+    "financement",
+    "contingent",
+    "type_bien",
+    "typologie",
+    "surface",
+    "etage",
+    "loyer",
+    "charges",
+    "date_disponibilite",
+)
 CASES_LOGEMENT = ("ascenseur", "adapte_handicap", "parking", "qpv")
 TYPES = [(t, "Chambre" if t == "chambre" else f"{t} et plus" if t == TYPOLOGIES[-1] else t) for t in TYPOLOGIES]
 
@@ -50,7 +59,8 @@ class Secteur:
 def secteurs() -> list[Secteur]:
     """The département's EPCIs with their communes (the multi-select of the form)."""
     communes = db.session.scalars(
-        select(Commune).where(Commune.departement_code == DEPARTEMENT).order_by(Commune.nom)).all()
+        select(Commune).where(Commune.departement_code == DEPARTEMENT).order_by(Commune.nom)
+    ).all()
     par_epci: dict[str | None, list[Commune]] = {}
     for commune in communes:
         par_epci.setdefault(commune.epci_code, []).append(commune)
@@ -97,7 +107,7 @@ def _corps(args, commune: str, limit: int, suivant: str | None) -> dict[str, Any
         "limit": limit,
         "suivant": suivant,
     }
-    if (taux := (args.get("taux_effort_max") or "").strip()):
+    if taux := (args.get("taux_effort_max") or "").strip():
         corps["taux_effort_max"] = taux.replace(",", ".")
     return corps
 
@@ -126,12 +136,23 @@ def recherche_logement():
     choisies = communes_choisies(args, tous)
     noms = {c.code: c.nom for s in tous for c in s.communes}
     contexte: dict[str, Any] = {
-        "args": args, "secteurs": tous, "choisies": choisies, "noms": noms, "resultat": None, "onglets": [],
-        "active": None, "erreurs": {}, "message": None, "lancee": args.get("lancer") == "1",
+        "args": args,
+        "secteurs": tous,
+        "choisies": choisies,
+        "noms": noms,
+        "resultat": None,
+        "onglets": [],
+        "active": None,
+        "erreurs": {},
+        "message": None,
+        "lancee": args.get("lancer") == "1",
         "financements": [(f, f) for f in FINANCEMENTS_LOGEMENT],
         "contingents": [(c, CONTINGENTS_LIBELLES[c]) for c in CONTINGENTS],
-        "types_bien": [(t, TYPES_BIEN_LIBELLES[t]) for t in TYPES_BIEN_LOGEMENT], "typologies": TYPES,
-        "facettes": FACETTES, "comptes_max": COMPTES_MAX, "aujourdhui": rapprochement.aujourdhui().isoformat(),
+        "types_bien": [(t, TYPES_BIEN_LIBELLES[t]) for t in TYPES_BIEN_LOGEMENT],
+        "typologies": TYPES,
+        "facettes": FACETTES,
+        "comptes_max": COMPTES_MAX,
+        "aujourdhui": rapprochement.aujourdhui().isoformat(),
     }
     status = 200
     if contexte["lancee"]:

@@ -15,5 +15,6 @@ from app.web.blueprint import bp
 def communes():
     q = request.args.get("q", "")[:100]
     found = search_communes(q, departement=request.args.get("departement") or None, limit=20)
-    return jsonify([{"code": c.code, "nom": c.nom, "epci": c.epci_code, "departement": c.departement_code}
-                    for c in found])
+    return jsonify(
+        [{"code": c.code, "nom": c.nom, "epci": c.epci_code, "departement": c.departement_code} for c in found]
+    )

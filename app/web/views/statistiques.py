@@ -40,12 +40,21 @@ def statistiques():
     try:
         f = filtres.lire(request.args)
     except filtres.FiltresInvalides as exc:
-        return render_template("statistiques/tableau_de_bord.html", erreurs=exc.erreurs, tableaux=[],
-                               args=request.args, **_choices()), 400
+        return render_template(
+            "statistiques/tableau_de_bord.html", erreurs=exc.erreurs, tableaux=[], args=request.args, **_choices()
+        ), 400
     tableaux = service.tableaux(f, secret=secret_required())
     graphiques = {t.code: export.chart_data(t) for t in tableaux}
-    return render_template("statistiques/tableau_de_bord.html", erreurs={}, tableaux=tableaux, graphiques=graphiques,
-                           filtres=f, args=request.args, secret=export.SECRET, **_choices())
+    return render_template(
+        "statistiques/tableau_de_bord.html",
+        erreurs={},
+        tableaux=tableaux,
+        graphiques=graphiques,
+        filtres=f,
+        args=request.args,
+        secret=export.SECRET,
+        **_choices(),
+    )
 
 
 @bp.route("/statistiques/export/<code>.csv")

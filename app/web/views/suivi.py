@@ -42,11 +42,17 @@ def _run_json(run: ShortlistRun | None) -> dict[str, Any]:
     if run is None:
         return {"id": None, "statut": None, "termine": True, "progression": None}
     return {
-        "id": run.id, "date_run": run.date_run.isoformat(), "statut": run.statut,
-        "total_logements": run.total_logements, "logements_traites": run.logements_traites,
-        "propositions": run.propositions_count, "echecs": run.logements_en_echec,
+        "id": run.id,
+        "date_run": run.date_run.isoformat(),
+        "statut": run.statut,
+        "total_logements": run.total_logements,
+        "logements_traites": run.logements_traites,
+        "propositions": run.propositions_count,
+        "echecs": run.logements_en_echec,
         "progression": round(run.logements_traites / run.total_logements, 4) if run.total_logements else 1.0,
-        "duree_ms": run.duree_ms, "erreur": run.erreur, "termine": run.statut != "en_cours",
+        "duree_ms": run.duree_ms,
+        "erreur": run.erreur,
+        "termine": run.statut != "en_cours",
     }
 
 
@@ -68,8 +74,14 @@ def suivi():
         if not g.actor.is_system:
             stmt = stmt.where(Import.organisation == g.actor.organisation)
         recents = list(db.session.scalars(stmt))
-    return render_template("suivi.html", peut_importer=peut_importer, peut_nuit=peut_nuit, imports=recents,
-                           run=_dernier_run() if peut_nuit else None, choisi=request.args.get("import"))
+    return render_template(
+        "suivi.html",
+        peut_importer=peut_importer,
+        peut_nuit=peut_nuit,
+        imports=recents,
+        run=_dernier_run() if peut_nuit else None,
+        choisi=request.args.get("import"),
+    )
 
 
 @bp.post("/suivi/imports")
