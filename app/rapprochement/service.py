@@ -122,10 +122,11 @@ def _selections(lgt: Logement, recherche: Recherche, on: date) -> dict[str, Quer
 
 
 def corps_recherche(lgt: Logement, recherche: Recherche, search_after: list[Any] | None = None) -> Query:
+    """Ranked eligible candidates (every rule, plus the selected facet values as a post_filter) and the facets,
+    each counted under the other facets' selections."""
     options = recherche.options()
     ref = referentiel()
-    clauses = rule_clauses(lgt, ref, options)
-    tous = list(clauses.values())
+    tous = list(rule_clauses(lgt, ref, options).values())
     selections = _selections(lgt, recherche, options.on)
     facettes: Query = {}
     for code, facette in FACETTES.items():
@@ -133,14 +134,9 @@ def corps_recherche(lgt: Logement, recherche: Recherche, search_after: list[Any]
         buckets = {valeur: q for valeur, (_, q) in facette.buckets(lgt, options.on).items()}
         facettes[code] = {"filter": {"bool": {"filter": autres}}, "aggs": {"v": {"filters": {"filters": buckets}}}}
     body: Query = {
-        "query": {
-            "constant_score": {"filter": {"bool": {"should": tous, "minimum_should_match": max(len(tous) - 1, 0)}}}
-        },
-        "post_filter": {"bool": {"filter": [*tous, *selections.values()]}},
-        "aggs": {
-            "exclusions": {"filters": {"filters": {code: {"bool": {"must_not": [q]}} for code, q in clauses.items()}}},
-            "eligibles": {"filter": {"bool": {"filter": tous}}, "aggs": facettes},
-        },
+        "query": {"constant_score": {"filter": {"bool": {"filter": tous}}}},
+        "post_filter": {"bool": {"filter": list(selections.values())}},
+        "aggs": facettes,
         "sort": sort_clause(lgt, ref, options),
         "size": recherche.limit,
         "track_total_hits": True,
@@ -148,6 +144,41 @@ def corps_recherche(lgt: Logement, recherche: Recherche, search_after: list[Any]
     if search_after is not None:
         body["search_after"] = search_after
     return body
+
+
+def corps_exclusions(lgt: Logement, recherche: Recherche) -> Query:
+    """Per rule, the active demandes that pass every other rule but fail this one ("pourquoi si peu de
+    candidats ?"): within the demandes passing at least n−1 of the n rules, failing X means failing only X."""
+    clauses = rule_clauses(lgt, referentiel(), recherche.options())
+    tous = list(clauses.values())
+    return {
+        "query": {
+            "constant_score": {"filter": {"bool": {"should": tous, "minimum_should_match": max(len(tous) - 1, 0)}}}
+        },
+        "aggs": {"exclusions": {"filters": {"filters": {c: {"bool": {"must_not": [q]}} for c, q in clauses.items()}}}},
+        "size": 0,
+        "track_total_hits": False,
+    }
+
+
+def _msearch(*bodies: Query) -> list[dict[str, Any]]:
+    """Several searches in one round trip; Elasticsearch runs them in parallel (one core each on one shard)."""
+    index = alias_demandes()
+    searches: list[Query] = []
+    for body in bodies:
+        searches += [{"index": index}, body]
+    try:
+        responses = _es().msearch(searches=searches).body["responses"]
+    except (TransportError, EsApiError) as error:
+        current_app.logger.warning("rapprochement: msearch failed: %s", error)
+        raise RechercheIndisponible() from None
+    for response in responses:
+        if "error" in response:
+            if response.get("status") == 404:
+                raise RechercheIndisponible("L'index des demandes n'existe pas encore (reconstruction nécessaire)")
+            current_app.logger.warning("rapprochement: search failed: %s", response["error"])
+            raise RechercheIndisponible()
+    return responses
 
 
 def _search(body: Query) -> dict[str, Any]:
@@ -166,7 +197,7 @@ def _search(body: Query) -> dict[str, Any]:
 def _facettes(aggs: dict[str, Any], lgt: Logement, recherche: Recherche, on: date) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for code, facette in FACETTES.items():
-        buckets = aggs["eligibles"][code]["v"]["buckets"]
+        buckets = aggs[code]["v"]["buckets"]
         choisies = set(recherche.filtres.get(code) or [])
         valeurs = []
         for valeur, (libelle, _) in facette.buckets(lgt, on).items():
@@ -192,7 +223,7 @@ def candidats(logement: Logement | dict[str, Any], recherche: Recherche) -> dict
     if recherche.suivant:
         after, rang = decoder_curseur(recherche.suivant, empreinte)
     options = recherche.options()
-    response = _search(corps_recherche(lgt, recherche, after))
+    response, exclusions = _msearch(corps_recherche(lgt, recherche, after), corps_exclusions(lgt, recherche))
     hits = response["hits"]["hits"]
     ref = referentiel()
     liste = [expliquer(hit["_source"], lgt, ref, options, rang + i) for i, hit in enumerate(hits, start=1)]
@@ -206,9 +237,9 @@ def candidats(logement: Logement | dict[str, Any], recherche: Recherche) -> dict
         "total": total,
         "candidats": liste,
         "facettes": _facettes(response["aggregations"], lgt, recherche, options.on),
-        "exclusions": _exclusions(response["aggregations"]),
+        "exclusions": _exclusions(exclusions["aggregations"]),
         "suivant": suivant,
-        "took_ms": response.get("took"),
+        "took_ms": max(response.get("took", 0), exclusions.get("took", 0)),
     }
 
 
