@@ -33,25 +33,22 @@ def main() -> None:
 
     app = create_app()
     with app.app_context():
-        from app.rapprochement.service import Recherche, alias_demandes, corps_recherche
+        from app.rapprochement.service import Recherche, alias_demandes, corps_exclusions, corps_recherche
         from matching.logement import as_logement
 
         es = app.extensions["elasticsearch"]
         took: dict[str, list[int]] = {}
         for row in bench_matching.logement_rows(args.logements, seed=args.seed):
-            body = corps_recherche(as_logement(row), Recherche())
-            sans_exclusions = copy.deepcopy(body)
-            del sans_exclusions["aggs"]["exclusions"]
+            logement = as_logement(row)
+            body = corps_recherche(logement, Recherche())
             sans_facettes = copy.deepcopy(body)
-            del sans_facettes["aggs"]["eligibles"]
-            conjonction = copy.deepcopy(sans_exclusions)
-            conjonction["query"] = {"bool": {"filter": body["post_filter"]["bool"]["filter"]}}
-            variants = {"full body": body, "without exclusions": sans_exclusions, "without facets": sans_facettes,
-                        "conjunction query, hits + facets": conjonction}  # fmt: skip
+            del sans_facettes["aggs"]
+            variants = {"candidates + facets": body, "candidates only": sans_facettes,
+                        "exclusion counts": corps_exclusions(logement, Recherche())}  # fmt: skip
             for name, variant in variants.items():
-                es.search(index=alias_demandes(), body=variant)  # warm-up
+                es.search(index=alias_demandes(), body=variant, request_cache=False)  # warm-up
                 for _ in range(args.repetitions):
-                    took.setdefault(name, []).append(es.search(index=alias_demandes(), body=variant)["took"])
+                    took.setdefault(name, []).append(es.search(index=alias_demandes(), body=variant, request_cache=False)["took"])
         for name, values in took.items():
             p50, top = statistics.median(values), max(values)
             print(f"{name:34s} took p50 {p50:5.0f} ms, max {top:5.0f} ms (n={len(values)})")
