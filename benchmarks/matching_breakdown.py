@@ -1,6 +1,6 @@
-"""Where Elasticsearch spends a `candidats` request (not a test): `took` of the body built by
-`app.rapprochement.service.corps_recherche`, and of the same body without the exclusions, without the facets, and
-with a plain conjunction of the rules as query. Runs on the dataset of `benchmarks/indexing.py` (like
+"""Where Elasticsearch spends a `candidats` request (not a test): `took` of the two searches that
+`app.rapprochement.service` sends in one `_msearch` (candidates + facets, exclusion counts) and of the candidates
+alone, with the shard request cache off (the cold case). Runs on the dataset of `benchmarks/indexing.py` (like
 `benchmarks/matching.py`), for the first `--logements` logements that `benchmarks/matching.py` generates.
 
     .venv/bin/python benchmarks/matching_breakdown.py --logements 12
@@ -46,9 +46,12 @@ def main() -> None:
             variants = {"candidates + facets": body, "candidates only": sans_facettes,
                         "exclusion counts": corps_exclusions(logement, Recherche())}  # fmt: skip
             for name, variant in variants.items():
-                es.search(index=alias_demandes(), body=variant, request_cache=False)  # warm-up
+                def run(body: dict) -> int:
+                    return es.search(index=alias_demandes(), body=body, request_cache=False)["took"]
+
+                run(variant)  # warm-up
                 for _ in range(args.repetitions):
-                    took.setdefault(name, []).append(es.search(index=alias_demandes(), body=variant, request_cache=False)["took"])
+                    took.setdefault(name, []).append(run(variant))
         for name, values in took.items():
             p50, top = statistics.median(values), max(values)
             print(f"{name:34s} took p50 {p50:5.0f} ms, max {top:5.0f} ms (n={len(values)})")
