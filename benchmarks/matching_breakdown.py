@@ -46,6 +46,7 @@ def main() -> None:
             variants = {"candidates + facets": body, "candidates only": sans_facettes,
                         "exclusion counts": corps_exclusions(logement, Recherche())}  # fmt: skip
             for name, variant in variants.items():
+
                 def run(body: dict) -> int:
                     return es.search(index=alias_demandes(), body=body, request_cache=False)["took"]
 
