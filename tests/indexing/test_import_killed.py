@@ -26,7 +26,7 @@ def _import_state(import_id: str) -> tuple[str, int]:
     return row.etat, row.lignes_traitees
 
 
-def test_import_resumes_after_its_worker_is_killed(clean, es, api, monkeypatch):
+def test_import_resumes_after_its_worker_is_killed(clean, es, api):
     from app.demandes import imports
     from app.demandes.models import Demande
     from app.extensions import db
@@ -34,7 +34,6 @@ def test_import_resumes_after_its_worker_is_killed(clean, es, api, monkeypatch):
 
     db.session.execute(text("TRUNCATE imports CASCADE"))
     db.session.commit()
-    monkeypatch.setattr(imports, "LOCK_TTL_S", 30)
     lines = [DemandePayloadFactory(numero_unique=f"031IMPK{i:07d}") for i in range(LINES)]
     body = "\n".join(json.dumps(line) for line in lines).encode()
     queue = clean.config["SETTINGS"].celery_queue + "-imports-kill"
