@@ -36,7 +36,10 @@ def _elasticsearch() -> dict[str, Any]:
 
 
 def _celery() -> dict[str, Any]:
-    replies = current_app.extensions["celery"].control.ping(timeout=1.0)
+    celery = current_app.extensions["celery"]
+    # A connection of its own: a pooled one may date from before a Redis restart and fail once.
+    with celery.connection_for_write() as connection:
+        replies = celery.control.ping(timeout=1.0, connection=connection)
     if not replies:
         raise RuntimeError("aucun worker Celery ne répond")
     return {"workers": sorted(name for reply in replies for name in reply)}
