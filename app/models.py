@@ -8,6 +8,7 @@ from app.logements.models import Logement
 from app.outbox import DeadLetter, OutboxEntry
 from app.referentiel.models import Commune, Departement, Epci, ReferentielVersion
 from app.shortlists.models import ShortlistProposition, ShortlistRun
+from app.statistiques.models import SeuilPremierQuartile
 
 __all__ = [
     "AuditEntry",
@@ -26,6 +27,7 @@ __all__ = [
     "Organisation",
     "OutboxEntry",
     "ReferentielVersion",
+    "SeuilPremierQuartile",
     "ShortlistProposition",
     "ShortlistRun",
     "Utilisateur",

@@ -52,6 +52,35 @@ def nb_personnes_occupation(demande: Demande) -> int:
     return nb_personnes(demande) + extra
 
 
+# OECD-modified equivalence scale (échelle de l'OCDE modifiée), in tenths of a unit (exact arithmetic), as used for
+# the first-quartile rule (domain §7).
+UC_DIXIEMES_DEMANDEUR = 10
+UC_DIXIEMES_CO_DEMANDEUR = 5
+UC_DIXIEMES_PERSONNE_A_CHARGE = 3
+
+
+def unites_consommation(demande: Demande) -> float:
+    """Consumption units (UC) of the household on the OECD-modified scale: 1 for the demandeur, 0.5 per
+    co-demandeur, 0.3 per dependant (personnes_a_charge).
+
+    Approximation: the scale gives 0.5 to a dependant aged 14 or more and 0.3 to a younger one, but the record
+    keeps only the number of dependants, not their ages; every dependant counts 0.3 (which slightly overstates
+    resources per UC of households with teenagers or adult dependants). Co-demandeurs are adults (0.5).
+    """
+    co = len(demande.get("co_demandeurs") or [])
+    a_charge = entier(demande, "personnes_a_charge")
+    dixiemes = UC_DIXIEMES_DEMANDEUR + UC_DIXIEMES_CO_DEMANDEUR * co + UC_DIXIEMES_PERSONNE_A_CHARGE * a_charge
+    return dixiemes / 10
+
+
+def ressources_par_uc(demande: Demande) -> float | None:
+    """Yearly resources per consumption unit: revenu_fiscal_reference / UC (None when the RFR is not known)."""
+    rfr = demande.get("revenu_fiscal_reference")
+    if rfr is None:
+        return None
+    return float(rfr) / unites_consommation(demande)
+
+
 def est_couple(demande: Demande) -> bool:
     """Demandeur plus exactly one co-demandeur who is spouse, PACS partner or concubin."""
     co = demande.get("co_demandeurs") or []

@@ -88,3 +88,13 @@ def stocks(**_):
 def flux(**_):
     """Flows over a period, per month and by breakdown."""
     return _tables("flux")
+
+
+@blp.route("/premier-quartile")
+@blp.arguments(FiltresSchema, location="query", as_kwargs=True)
+@blp.response(200, StatistiquesSchema)
+@requires(Permission.STATISTIQUES)
+def premier_quartile(**_):
+    """First-quartile attributions outside QPV per EPCI and year against the 25 % objective ("seuil non
+    configuré" instead of a number when the gestionnaire set no threshold for the EPCI and year)."""
+    return _tables("premier_quartile")

@@ -18,6 +18,9 @@ REPONSE = "reponse_proposition"
 ENTREE = "bail_signe"
 ETAPES_CAL: tuple[str, ...] = (DECISION, PROPOSITION, REPONSE, ENTREE)
 
+# Mixité (domain §7): share of the yearly attributions outside QPV that go to first-quartile applicants, in %.
+OBJECTIF_PREMIER_QUARTILE = 25
+
 DECISIONS_ACCORD: tuple[str, ...] = tuple(d for d in DECISIONS if d in DECISIONS_POSITIVES)
 DECISIONS_REFUS: tuple[str, ...] = (*(d for d in DECISIONS if d not in DECISIONS_POSITIVES), "sans_suite")
 REPONSES_ACCEPTEES: tuple[str, ...] = ("acceptee",)  # refusee and sans_reponse (no answer = refusal) are refusals

@@ -5,6 +5,10 @@
 * A stock at date D counts demandes registered on or before D and not radiated at D; the CAL stocks (validées,
   attribuées en instance, propositions en cours) look at the demande's last CAL step recorded on or before D.
 * Flows count the events recorded between `du` and `au` included (dates in Europe/Paris).
+* Mixité (domain §7): attributions are the `bail_signe` events of the period whose logement is outside QPV; their
+  territory is the logement's commune (and its EPCI); a household is in the first quartile when its resources per
+  consumption unit (matching.menage.ressources_par_uc) are at most the threshold of the logement's EPCI for the
+  year of the attribution (app.statistiques.seuils); no threshold → "seuil non configuré", never a number.
 Observatoire users (and every caller of `masquer`) see counts from 1 to 4 as suppressed (None).
 """
 
@@ -17,9 +21,12 @@ from typing import Any
 from sqlalchemy import text
 
 from app.extensions import db
-from app.statistiques.indicateurs import DIMENSIONS, ETAPES_CAL, FLUX, STOCKS
+from app.statistiques import seuils
+from app.statistiques.indicateurs import DIMENSIONS, ENTREE, ETAPES_CAL, FLUX, OBJECTIF_PREMIER_QUARTILE, STOCKS
+from matching.menage import ressources_par_uc
 
 SEUIL_SECRET = 5
+NON_CONFIGURE = "seuil non configuré"
 JOUR = "(e.survenu_le AT TIME ZONE 'Europe/Paris')::date"
 
 
@@ -44,6 +51,8 @@ class Tableau:
     graphique: str = "bar"  # bar, line
     note: str | None = None
     masque: bool = field(default=False)
+    publiques: tuple[str, ...] = ()  # columns that are not counts of persons (never suppressed)
+    graphique_colonnes: tuple[str, ...] | None = None  # the columns drawn (default: all)
 
 
 def _territoire(f: Filtres, params: dict[str, Any]) -> str:
@@ -147,11 +156,78 @@ def anciennete_satisfaites(f: Filtres) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in db.session.execute(text(sql), params)]
 
 
+def premier_quartile(f: Filtres) -> list[dict[str, Any]]:
+    """First-quartile attributions outside QPV per EPCI and year of the period, against the 25 % objective."""
+    params: dict[str, Any] = {"du": f.du, "au": f.au, "entree": ENTREE}
+    where = _territoire(f, params)
+    if f.organisme:
+        params["organisme"] = f.organisme
+        where += " AND e.organisation = :organisme"
+    sql = f"""
+        SELECT c.epci_code AS epci, coalesce(ep.nom, 'EPCI non renseigné') AS nom,
+               extract(year FROM {JOUR})::int AS annee,
+               d.donnees->'co_demandeurs' AS co_demandeurs,
+               d.donnees->'personnes_a_charge' AS personnes_a_charge,
+               d.donnees->'revenu_fiscal_reference' AS revenu_fiscal_reference
+        FROM demande_evenements e
+        JOIN demandes d ON d.id = e.demande_id
+        JOIN logements l ON l.id = (e.details->>'logement_id')::bigint
+        LEFT JOIN communes c ON c.code = l.commune
+        LEFT JOIN epci ep ON ep.code = c.epci_code
+        WHERE e.type = :entree AND NOT l.qpv AND {JOUR} BETWEEN :du AND :au AND {where}
+    """
+    groupes: dict[tuple[str | None, str, int], list[float | None]] = {}
+    for row in db.session.execute(text(sql), params):
+        menage = {
+            "co_demandeurs": row.co_demandeurs if isinstance(row.co_demandeurs, list) else [],
+            "personnes_a_charge": row.personnes_a_charge if isinstance(row.personnes_a_charge, int) else 0,
+            "revenu_fiscal_reference": row.revenu_fiscal_reference
+            if isinstance(row.revenu_fiscal_reference, int | float)
+            else None,
+        }
+        groupes.setdefault((row.epci, row.nom, row.annee), []).append(ressources_par_uc(menage))
+    configures = seuils.par_epci_annee()
+    lignes = []
+    for (epci, nom, annee), ressources in sorted(groupes.items(), key=lambda item: (item[0][1], item[0][2])):
+        seuil = configures.get((epci, annee)) if epci else None
+        ligne: dict[str, Any] = {
+            "libelle": f"{nom} — {annee}",
+            "epci": epci,
+            "annee": annee,
+            "nombre": len(ressources),
+            "ressources_inconnues": sum(1 for r in ressources if r is None),
+        }
+        if seuil is None:
+            ligne.update({code: NON_CONFIGURE for code in ("premier_quartile", "part", "objectif", "seuil")})
+        else:
+            pq = sum(1 for r in ressources if r is not None and r <= float(seuil))
+            atteint = pq * 100 >= OBJECTIF_PREMIER_QUARTILE * len(ressources)
+            ligne.update(
+                premier_quartile=pq,
+                part=round(100 * pq / len(ressources), 1),
+                objectif="atteint" if atteint else "non atteint",
+                seuil=float(seuil),
+            )
+        lignes.append(ligne)
+    return lignes
+
+
+def masquer_premier_quartile(tableau: Tableau) -> Tableau:
+    """The share and the objective would give away a suppressed first-quartile count: suppressed with it."""
+    for ligne in tableau.lignes:
+        pq = ligne.get("premier_quartile")
+        if isinstance(pq, int) and 0 < pq < SEUIL_SECRET:
+            ligne["part"] = ligne["objectif"] = None
+    return masquer(tableau)
+
+
 def masquer(tableau: Tableau) -> Tableau:
     """Statistical secrecy: a count from 1 to 4 is suppressed (None); an average over fewer than 5 too."""
     for ligne in tableau.lignes:
         petit = isinstance(ligne.get("nombre"), int) and 0 < ligne["nombre"] < SEUIL_SECRET
         for code, _ in tableau.colonnes:
+            if code in tableau.publiques:
+                continue
             value = ligne.get(code)
             if (isinstance(value, int) and 0 < value < SEUIL_SECRET) or (code != "nombre" and petit):
                 ligne[code] = None
@@ -201,7 +277,31 @@ def tableaux(f: Filtres, secret: bool = False) -> list[Tableau]:
             ],
         )
     )
-    return [masquer(t) if secret else t for t in out]
+    out.append(
+        Tableau(
+            "premier_quartile",
+            f"Attributions hors QPV au premier quartile par EPCI {periode} (objectif : {OBJECTIF_PREMIER_QUARTILE} %)",
+            "EPCI — année",
+            [
+                ("nombre", "Attributions hors QPV"),
+                ("premier_quartile", "Dont premier quartile"),
+                ("part", "Part du premier quartile (%)"),
+                ("objectif", f"Objectif de {OBJECTIF_PREMIER_QUARTILE} %"),
+                ("seuil", "Seuil (€ par UC et par an)"),
+                ("ressources_inconnues", "Dont ressources non renseignées"),
+            ],
+            premier_quartile(f),
+            note=(
+                "Attributions : baux signés sur la période pour un logement hors QPV, rattachées à l'EPCI de la "
+                "commune du logement. Premier quartile : revenu fiscal de référence par unité de consommation "
+                "(échelle OCDE modifiée) inférieur ou égal au seuil de l'EPCI pour l'année de l'attribution, "
+                "saisi en administration."
+            ),
+            publiques=("seuil",),
+            graphique_colonnes=("nombre", "premier_quartile"),
+        )
+    )
+    return [(masquer_premier_quartile(t) if t.code == "premier_quartile" else masquer(t)) if secret else t for t in out]
 
 
 def tableau(f: Filtres, code: str, secret: bool = False) -> Tableau | None:

@@ -125,3 +125,11 @@ class OrganisationForm(FlaskForm):
     contingents = SelectMultipleField(
         "Contingents", choices=[(c, CONTINGENTS_LIBELLES[c]) for c in CONTINGENTS], validate_choice=False
     )
+
+
+class SeuilPremierQuartileForm(FlaskForm):
+    """Validated by `app.statistiques.seuils.enregistrer` (French messages attached to the fields)."""
+
+    epci = SelectField("EPCI", validate_choice=False)
+    annee = StringField("Année")
+    seuil = StringField("Seuil (€ par unité de consommation et par an)")

@@ -1,5 +1,6 @@
 """Administration (gestionnaire): users and organisations, through `app.auth.service` (create_user,
-create_organisation, disable). Every action is audited."""
+create_organisation, disable); first-quartile thresholds per EPCI and year, through `app.statistiques.seuils`.
+Every action is audited."""
 
 from __future__ import annotations
 
@@ -11,22 +12,31 @@ from app.auth import service as auth
 from app.auth.models import Organisation, Utilisateur
 from app.auth.permissions import Permission
 from app.extensions import db
+from app.referentiel.models import Epci
+from app.statistiques import seuils
 from app.web.access import page
 from app.web.blueprint import bp
-from app.web.forms import ActionForm, OrganisationForm, UtilisateurForm
+from app.web.forms import ActionForm, OrganisationForm, SeuilPremierQuartileForm, UtilisateurForm
 
 
 def _page(
     utilisateur_form: UtilisateurForm | None = None,
     organisation_form: OrganisationForm | None = None,
+    seuil_form: SeuilPremierQuartileForm | None = None,
     status: int = 200,
 ):
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.code)).all()
     utilisateurs = db.session.scalars(select(Utilisateur).order_by(Utilisateur.login)).all()
     utilisateur_form = utilisateur_form or UtilisateurForm(formdata=None)
     utilisateur_form.organisation.choices = [("", "—")] + [(o.code, f"{o.code} — {o.nom}") for o in organisations]
+    epcis = db.session.scalars(select(Epci).order_by(Epci.nom)).all()
+    seuil_form = seuil_form or SeuilPremierQuartileForm(formdata=None)
+    seuil_form.epci.choices = [("", "—")] + [(e.code, f"{e.nom} ({e.code})") for e in epcis]
     return render_template(
         "administration.html",
+        sform=seuil_form,
+        seuils=seuils.lister(),
+        noms_epci={e.code: e.nom for e in epcis},
         organisations=organisations,
         utilisateurs=utilisateurs,
         uform=utilisateur_form,
@@ -101,4 +111,20 @@ def desactiver_utilisateur(login: str):
         return redirect(url_for("web.administration"))
     audit.record_now("desactivation_utilisateur", (), login=login)
     flash(f"Utilisateur {login} désactivé : ses jetons sont révoqués.", "succes")
+    return redirect(url_for("web.administration"))
+
+
+@bp.post("/administration/seuils-premier-quartile")
+@page(Permission.ADMINISTRATION)
+def enregistrer_seuil_premier_quartile():
+    form = SeuilPremierQuartileForm()
+    if not form.validate():  # the CSRF token (the service validates the fields)
+        return _page(seuil_form=form, status=422)
+    try:
+        seuil = seuils.enregistrer(form.epci.data, form.annee.data, form.seuil.data)
+    except seuils.SeuilInvalide as exc:
+        db.session.rollback()
+        _erreurs_service(form, exc.errors)
+        return _page(seuil_form=form, status=422)
+    flash(f"Seuil du premier quartile {seuil.annee} de l'EPCI {seuil.epci} enregistré.", "succes")
     return redirect(url_for("web.administration"))
