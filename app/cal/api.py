@@ -17,11 +17,12 @@ from app.cal.schemas import (
     DecisionInSchema,
     ListeCalInSchema,
     ListeCalSchema,
+    OrdreInSchema,
     PropositionInSchema,
     ReponseInSchema,
 )
 from app.logements.errors import register_handlers
-from app.logements.http import charger, json_body
+from app.logements.http import charger, etag, json_body, revision_if_match
 
 blp = Blueprint("cal", __name__, url_prefix="/api/v1", description="Listes de candidats et décisions de CAL")
 register_handlers(blp)
@@ -52,8 +53,26 @@ class ListeCalResource(MethodView):
     @blp.response(200, ListeCalSchema)
     def get(self, liste_id: int):
         # permission: CAL_LIRE
-        """Une liste CAL, ses candidats et l'avancement de chacun."""
-        return service.obtenir_liste(liste_id)
+        """Une liste CAL, ses candidats et l'avancement de chacun (ETag : révision de la liste)."""
+        liste = service.obtenir_liste(liste_id)
+        return liste, 200, {"ETag": etag(liste.revision)}
+
+
+@blp.route("/listes-cal/<int:liste_id>/ordre")
+class OrdreListe(MethodView):
+    @requires(Permission.CAL_ECRIRE)
+    @blp.doc(
+        requestBody={"content": {"application/json": {"schema": OrdreInSchema}}},
+        parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}],
+    )
+    @blp.response(200, ListeCalSchema)
+    def put(self, liste_id: int):
+        # permission: CAL_ECRIRE
+        """Ordre de présentation des candidats (tous ceux de la liste), tant que la CAL n'a statué sur aucun."""
+        revision = revision_if_match()
+        data = charger(OrdreInSchema(), json_body())
+        liste = service.reordonner(liste_id, data["candidats"], revision)
+        return liste, 200, {"ETag": etag(liste.revision)}
 
 
 def _etape(nom: str, schema_cls, action, doc: str):

@@ -29,6 +29,15 @@ class ListeCalInSchema(_Strict):
     motif = fields.String(load_default=None, allow_none=True, validate=_parmi(MOTIFS_MOINS_DE_TROIS))
 
 
+class OrdreInSchema(_Strict):
+    candidats = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(min=1, error="Au moins un candidat"),
+        metadata={"description": "numéros uniques de tous les candidats de la liste, dans le nouvel ordre"},
+    )
+
+
 class DecisionInSchema(_Strict):
     decision = fields.String(required=True, validate=_parmi(DECISIONS))
     date_decision = fields.Date(load_default=None)

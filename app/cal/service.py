@@ -24,7 +24,8 @@ from app.cal.models import CLOSE, OUVERTE, CandidatCal, ListeCal
 from app.demandes.models import Demande, DemandeEvenement
 from app.extensions import db
 from app.logements import service as logements
-from app.logements.errors import Conflit, DonneesInvalides, Introuvable
+from app.logements.errors import Conflit, DonneesInvalides, Introuvable, RevisionPerimee
+from app.logements.http import etag
 from app.logements.models import ATTRIBUE, EN_ATTRIBUTION, VACANT, Logement
 from app.rapprochement.service import aujourdhui
 from app.referentiel.service import referentiel
@@ -209,6 +210,65 @@ def creer_liste(logement_id: int, data: dict[str, Any]) -> ListeCal:
             _details(liste, position=candidat.position, date_commission=liste.date_commission.isoformat()),
         )
     db.session.commit()
+    return liste
+
+
+# --- order of presentation ---------------------------------------------------------------------------------------
+
+
+def reordonner(liste_id: int, numeros: list[str], revision: int | None) -> ListeCal:
+    """New order of presentation of the candidates: a permutation of the list, before the CAL has decided on any of
+    them (once it has, the order is part of what it saw). `revision` is the one the agent read (None: any): a stale
+    one is refused so that two agents reordering at once cannot silently undo each other."""
+    actor = current_actor()
+    liste = obtenir_liste(liste_id, pour_ecriture=True)
+    _ouverte(liste)
+    if revision is not None and revision != liste.revision:
+        raise RevisionPerimee(
+            "La liste CAL a été modifiée depuis sa lecture : rechargez-la puis recommencez",
+            headers={"ETag": etag(liste.revision)},
+        )
+    decides = [c.numero_unique for c in liste.candidats if c.decision is not None]
+    if decides:
+        raise EtapeImpossible(
+            f"La CAL a déjà statué sur {', '.join(decides)} : l'ordre de présentation ne peut plus changer"
+        )
+    presents = {c.numero_unique: c for c in liste.candidats}
+    erreurs = [
+        {"champ": f"candidats.{i}", "message": f"Demande {n} en double dans l'ordre"}
+        for i, n in enumerate(numeros)
+        if n in numeros[:i]
+    ]
+    erreurs += [
+        {"champ": f"candidats.{i}", "message": f"La demande {n} n'est pas sur cette liste"}
+        for i, n in enumerate(numeros)
+        if n not in presents
+    ]
+    erreurs += [
+        {"champ": "candidats", "message": f"La demande {n} de la liste manque dans l'ordre"}
+        for n in presents
+        if n not in numeros
+    ]
+    if erreurs:
+        raise DonneesInvalides(None, erreurs)
+    deplaces = []
+    for position, numero in enumerate(numeros, start=1):
+        candidat = presents[numero]
+        if candidat.position != position:
+            deplaces.append((candidat, candidat.position, position))
+            candidat.position = position
+    if not deplaces:
+        return liste
+    liste.revision += 1
+    for candidat, avant, apres in deplaces:
+        _evenement(
+            _demande_verrouillee(candidat),
+            "cal_ordre",
+            actor,
+            _details(liste, ancienne_position=avant, position=apres),
+        )
+    db.session.commit()
+    db.session.refresh(liste)  # the relationship is ordered by position at load time
     return liste
 
 

@@ -50,3 +50,17 @@ def verifier_if_match(revision: int) -> None:
     candidates = [v.strip().removeprefix("W/").strip('"') for v in header.split(",")]
     if "*" not in candidates and str(revision) not in candidates:
         raise RevisionPerimee(headers={"ETag": etag(revision)})
+
+
+def revision_if_match() -> int | None:
+    """The revision named by `If-Match` for a write that compares it itself under lock (None for `*`):
+    428 without the header, 412 when it names no revision."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise IfMatchRequis()
+    valeur = header.strip().removeprefix("W/").strip('"')
+    if valeur == "*":
+        return None
+    if not valeur.isdigit() or len(valeur) > 18:
+        raise RevisionPerimee()
+    return int(valeur)

@@ -46,7 +46,9 @@ def invalidate_caches() -> None:
 
 def _known_codes() -> tuple[frozenset[str], frozenset[str]]:
     """(commune codes, secteur codes = EPCI SIREN + département codes) of the referential in force."""
-    versions = tuple(db.session.execute(select(ReferentielVersion.source, ReferentielVersion.version)).tuples())
+    versions = tuple(
+        tuple(row) for row in db.session.execute(select(ReferentielVersion.source, ReferentielVersion.version))
+    )
     key = (db.engine.url.render_as_string(hide_password=True), tuple(sorted(versions)))
     known = _codes_connus.get(key)
     if known is None:

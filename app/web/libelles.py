@@ -50,6 +50,7 @@ EVENEMENTS = {
     "radiation": "Radiation",
     "reactivation": "Réactivation",
     "cal_inscription": "Inscription sur une liste CAL",
+    "cal_ordre": "Changement de rang sur une liste CAL",
     "cal_decision": "Décision de la CAL",
     "proposition": "Proposition",
     "reponse_proposition": "Réponse du demandeur",

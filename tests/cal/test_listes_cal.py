@@ -189,3 +189,75 @@ def test_each_export_is_audited_with_its_kind_and_the_candidates(lgt, api):
     assert entries[-1].details["export"] == "liste_cal.xlsx"
     assert sorted(entries[-1].demandes) == ["C-0", "C-1", "C-2"]
     assert entries[-1].login == "test-gestionnaire"
+
+
+# --- order of presentation ------------------------------------------------------------------------------------------
+
+
+def _ordre(api, liste_id, candidats, if_match, role="agent_bailleur"):
+    headers = {} if if_match is None else {"If-Match": if_match}
+    return api(role).put(f"/api/v1/listes-cal/{liste_id}/ordre", json={"candidats": candidats}, headers=headers)
+
+
+def test_the_bailleur_reorders_candidates_before_the_commission(lgt, api):
+    creee = _liste(api, lgt["id"], ["C-0", "C-1", "C-2"]).get_json()
+    lue = api("agent_bailleur").get(f"/api/v1/listes-cal/{creee['id']}")
+    response = _ordre(api, creee["id"], ["C-2", "C-0", "C-1"], lue.headers["ETag"])
+    assert response.status_code == 200, response.get_json()
+    relue = api("agent_bailleur").get(f"/api/v1/listes-cal/{creee['id']}").get_json()
+    assert [(c["numero_unique"], c["position"]) for c in relue["candidats"]] == [("C-2", 1), ("C-0", 2), ("C-1", 3)]
+    # the exports follow the new order
+    export = api("agent_bailleur").get(f"/api/v1/listes-cal/{creee['id']}/export.csv")
+    rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig")), delimiter=";"))
+    assert [row[:2] for row in rows[1:]] == [["1", "C-2"], ["2", "C-0"], ["3", "C-1"]]
+    # each moved candidate's history says it moved, and from where
+    c2 = db.session.scalar(select(Demande).where(Demande.numero_unique == "C-2"))
+    evenement = db.session.scalars(
+        select(DemandeEvenement).where(DemandeEvenement.demande_id == c2.id, DemandeEvenement.type == "cal_ordre")
+    ).one()
+    assert (evenement.details["ancienne_position"], evenement.details["position"]) == (3, 1)
+
+
+def test_reordering_needs_the_revision_read_and_refuses_a_stale_one(lgt, api):
+    creee = _liste(api, lgt["id"], ["C-0", "C-1", "C-2"]).get_json()
+    etag = api("agent_bailleur").get(f"/api/v1/listes-cal/{creee['id']}").headers["ETag"]
+    assert _ordre(api, creee["id"], ["C-1", "C-0", "C-2"], None).status_code == 428
+    assert _ordre(api, creee["id"], ["C-1", "C-0", "C-2"], etag).status_code == 200
+    # a second agent who read the list before that change is refused, and the first order stays
+    perimee = _ordre(api, creee["id"], ["C-2", "C-1", "C-0"], etag)
+    assert perimee.status_code == 412
+    relue = api("agent_bailleur").get(f"/api/v1/listes-cal/{creee['id']}").get_json()
+    assert [c["numero_unique"] for c in relue["candidats"]] == ["C-1", "C-0", "C-2"]
+
+
+def test_the_new_order_must_be_the_same_candidates(lgt, api):
+    creee = _liste(api, lgt["id"], ["C-0", "C-1", "C-2"]).get_json()
+    etag = api("agent_bailleur").get(f"/api/v1/listes-cal/{creee['id']}").headers["ETag"]
+    manque = _ordre(api, creee["id"], ["C-0", "C-1"], etag)
+    assert manque.status_code == 422
+    assert [e["champ"] for e in manque.get_json()["erreurs"]] == ["candidats"]
+    assert "C-2" in manque.get_json()["erreurs"][0]["message"]
+    etranger = _ordre(api, creee["id"], ["C-0", "C-1", "C-2", "C-3"], etag)
+    assert [e["champ"] for e in etranger.get_json()["erreurs"]] == ["candidats.3"]
+    double = _ordre(api, creee["id"], ["C-0", "C-1", "C-1"], etag)
+    assert {e["champ"] for e in double.get_json()["erreurs"]} == {"candidats.2", "candidats"}
+    relue = api("agent_bailleur").get(f"/api/v1/listes-cal/{creee['id']}").get_json()
+    assert [c["numero_unique"] for c in relue["candidats"]] == ["C-0", "C-1", "C-2"]
+
+
+def test_the_order_is_frozen_once_the_commission_has_decided(lgt, api):
+    creee = _liste(api, lgt["id"], ["C-0", "C-1", "C-2"]).get_json()
+    assert (
+        _etape(api, creee["id"], "C-1", "decision", decision="non_attribution", motif="dossier incomplet").status_code
+        == 200
+    )
+    etag = api("agent_bailleur").get(f"/api/v1/listes-cal/{creee['id']}").headers["ETag"]
+    response = _ordre(api, creee["id"], ["C-2", "C-1", "C-0"], etag)
+    assert response.status_code == 409
+    assert "C-1" in response.get_json()["message"]
+
+
+def test_only_the_logements_bailleur_reorders(lgt, api):
+    creee = _liste(api, lgt["id"], ["C-0", "C-1", "C-2"]).get_json()
+    etag = api("agent_bailleur").get(f"/api/v1/listes-cal/{creee['id']}").headers["ETag"]
+    assert _ordre(api, creee["id"], ["C-2", "C-1", "C-0"], etag, role="reservataire").status_code == 403

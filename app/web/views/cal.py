@@ -92,6 +92,8 @@ def _page_liste(liste: ListeCal, erreurs: dict | None = None, status: int = 200)
         g.actor.is_system or logement.bailleur == g.actor.organisation
     )
     etapes = {c.numero_unique: _etape_possible(liste, c) if peut_ecrire else None for c in liste.candidats}
+    # The order can change until the CAL decides on anyone (the service enforces it; the page just hides the buttons).
+    ordre_modifiable = peut_ecrire and liste.etat == OUVERTE and all(c.decision is None for c in liste.candidats)
     return render_template(
         "cal/liste.html",
         liste=liste,
@@ -101,6 +103,7 @@ def _page_liste(liste: ListeCal, erreurs: dict | None = None, status: int = 200)
         saisie=request.form if erreurs else {},
         decisions=DECISIONS_LIBELLES,
         reponses=REPONSES_LIBELLES,
+        ordre_modifiable=ordre_modifiable,
     ), status
 
 
@@ -131,6 +134,34 @@ def etape_cal(liste_id: int, numero: str, etape: str):
         erreurs = {"numero": numero, "etape": etape, "message": exc.message, "champs": champs_erreurs}
         return _page_liste(_liste(liste_id), erreurs, exc.status)
     flash(f"{succes} pour la demande {numero}.", "succes")
+    return redirect(url_for("web.liste_cal", liste_id=liste_id) + f"#candidat-{numero}")
+
+
+@bp.post("/listes-cal/<int:liste_id>/ordre")
+@page(Permission.CAL_ECRIRE)
+def ordre_liste_cal(liste_id: int):
+    """Move one candidate up or down a rank (buttons, so that it works with the keyboard and without script)."""
+    liste = _liste(liste_id)
+    numeros = [c.numero_unique for c in liste.candidats]
+    numero, sens = request.form.get("numero", ""), request.form.get("sens")
+    revision = request.form.get("revision", "")
+    if numero not in numeros or sens not in ("monter", "descendre") or not revision.isdigit():
+        abort(400)
+    i = numeros.index(numero)
+    j = i - 1 if sens == "monter" else i + 1
+    if 0 <= j < len(numeros):
+        numeros[i], numeros[j] = numeros[j], numeros[i]
+    try:
+        cal.reordonner(liste_id, numeros, int(revision))
+    except Interdit:
+        db.session.rollback()
+        abort(403)
+    except ApiError as exc:
+        db.session.rollback()
+        return _page_liste(
+            _liste(liste_id), {"numero": numero, "etape": "ordre", "message": exc.message, "champs": {}}, exc.status
+        )
+    flash(f"Demande {numero} au rang {j + 1 if 0 <= j < len(numeros) else i + 1}.", "succes")
     return redirect(url_for("web.liste_cal", liste_id=liste_id) + f"#candidat-{numero}")
 
 
