@@ -30,7 +30,7 @@ from app.logements.models import ATTRIBUE, EN_ATTRIBUTION, VACANT, Logement
 from app.rapprochement.service import aujourdhui
 from app.referentiel.service import referentiel
 from indexing.source import as_document_source
-from matching.menage import categorie_menage
+from matching.menage import categorie_menage, ressources_par_uc
 from matching.options import MatchingOptions
 from matching.ranking import groupe_priorite, libelle_groupe
 from matching.rules import evaluate
@@ -403,7 +403,14 @@ def signer_bail(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal
             demande,
             "bail_signe",
             actor,
-            _details(liste, date_signature=signature.isoformat(), date_entree=entree.isoformat()),
+            _details(
+                liste,
+                date_signature=signature.isoformat(),
+                date_entree=entree.isoformat(),
+                # The mixité statistic compares resources at attribution time; the record may change or be
+                # erased afterwards (retention), so the figure is kept here.
+                ressources_par_uc=ressources_par_uc(demande.donnees),
+            ),
         )
         logement.etat = ATTRIBUE
         logement.revision += 1

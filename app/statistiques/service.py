@@ -7,8 +7,10 @@
 * Flows count the events recorded between `du` and `au` included (dates in Europe/Paris).
 * Mixité (domain §7): attributions are the `bail_signe` events of the period whose logement is outside QPV; their
   territory is the logement's commune (and its EPCI); a household is in the first quartile when its resources per
-  consumption unit (matching.menage.ressources_par_uc) are at most the threshold of the logement's EPCI for the
-  year of the attribution (app.statistiques.seuils); no threshold → "seuil non configuré", never a number.
+  consumption unit at the signature of the bail (matching.menage.ressources_par_uc, kept in the event's details
+  by app.cal.service.signer_bail; unknown RFR → `ressources_inconnues`) are at most the threshold of the
+  logement's EPCI for the year of the attribution (app.statistiques.seuils); no threshold → "seuil non configuré",
+  never a number.
 Observatoire users (and every caller of `masquer`) see counts from 1 to 4 as suppressed (None).
 """
 
@@ -23,7 +25,6 @@ from sqlalchemy import text
 from app.extensions import db
 from app.statistiques import seuils
 from app.statistiques.indicateurs import DIMENSIONS, ENTREE, ETAPES_CAL, FLUX, OBJECTIF_PREMIER_QUARTILE, STOCKS
-from matching.menage import ressources_par_uc
 
 SEUIL_SECRET = 5
 NON_CONFIGURE = "seuil non configuré"
@@ -166,11 +167,8 @@ def premier_quartile(f: Filtres) -> list[dict[str, Any]]:
     sql = f"""
         SELECT c.epci_code AS epci, coalesce(ep.nom, 'EPCI non renseigné') AS nom,
                extract(year FROM {JOUR})::int AS annee,
-               d.donnees->'co_demandeurs' AS co_demandeurs,
-               d.donnees->'personnes_a_charge' AS personnes_a_charge,
-               d.donnees->'revenu_fiscal_reference' AS revenu_fiscal_reference
+               e.details->'ressources_par_uc' AS ressources_par_uc
         FROM demande_evenements e
-        JOIN demandes d ON d.id = e.demande_id
         JOIN logements l ON l.id = (e.details->>'logement_id')::bigint
         LEFT JOIN communes c ON c.code = l.commune
         LEFT JOIN epci ep ON ep.code = c.epci_code
@@ -178,14 +176,8 @@ def premier_quartile(f: Filtres) -> list[dict[str, Any]]:
     """
     groupes: dict[tuple[str | None, str, int], list[float | None]] = {}
     for row in db.session.execute(text(sql), params):
-        menage = {
-            "co_demandeurs": row.co_demandeurs if isinstance(row.co_demandeurs, list) else [],
-            "personnes_a_charge": row.personnes_a_charge if isinstance(row.personnes_a_charge, int) else 0,
-            "revenu_fiscal_reference": row.revenu_fiscal_reference
-            if isinstance(row.revenu_fiscal_reference, int | float)
-            else None,
-        }
-        groupes.setdefault((row.epci, row.nom, row.annee), []).append(ressources_par_uc(menage))
+        ressources = row.ressources_par_uc if isinstance(row.ressources_par_uc, int | float) else None
+        groupes.setdefault((row.epci, row.nom, row.annee), []).append(ressources)
     configures = seuils.par_epci_annee()
     lignes = []
     for (epci, nom, annee), ressources in sorted(groupes.items(), key=lambda item: (item[0][1], item[0][2])):

@@ -155,6 +155,11 @@ def test_full_workflow_to_the_bail(lgt, api):
         "radiation",
         "bail_signe",
     ]
+    # resources per consumption unit at signature, for the mixité statistic: one person, RFR 15 000 € → 15 000
+    bail_signe = db.session.scalars(
+        select(DemandeEvenement).where(DemandeEvenement.demande_id == gagnant.id, DemandeEvenement.type == "bail_signe")
+    ).one()
+    assert bail_signe.details["ressources_par_uc"] == 15000.0
     autre = db.session.scalar(select(Demande).where(Demande.numero_unique == "C-0"))
     assert autre.etat == "active"
     # a closed list takes no more steps

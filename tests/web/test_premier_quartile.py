@@ -102,7 +102,12 @@ def _attribution(i: int, logement: Logement, rfr: int | None, co: int = 0, a_cha
             auteur="test",
             organisation="BAILLEUR-31",
             survenu_le=datetime(JOUR.year, JOUR.month, JOUR.day, 10, tzinfo=UTC),
-            details={"liste_cal_id": i, "logement_id": logement.id, "date_signature": JOUR.isoformat()},
+            details={
+                "liste_cal_id": i,
+                "logement_id": logement.id,
+                "date_signature": JOUR.isoformat(),
+                "ressources_par_uc": ressources_par_uc(demande.donnees),  # as signer_bail records it
+            },
         )
     )
 
@@ -151,6 +156,15 @@ def test_share_of_first_quartile_outside_qpv_with_a_threshold(attributions):
     assert metropole["objectif"] == "atteint"  # ≥ 25 %
     assert metropole["seuil"] == 10000.0
     assert metropole["ressources_inconnues"] == 1
+
+
+@pytest.mark.services
+def test_resources_are_those_at_the_signature_of_the_bail(attributions):
+    """A household's resources recorded later (or erased after radiation) do not rewrite past attributions."""
+    db.session.execute(text("UPDATE demandes SET donnees = jsonb_set(donnees, '{revenu_fiscal_reference}', '90000')"))
+    db.session.commit()
+    metropole = _lignes()[TOULOUSE_METROPOLE]
+    assert (metropole["premier_quartile"], metropole["ressources_inconnues"]) == (5, 1)
 
 
 @pytest.mark.services
