@@ -1,9 +1,14 @@
 """Search of demandes, served from the Elasticsearch alias (the database is never scanned for a search).
 
-Search options (filters, facets, sort, page sizes) are declared here as data, not scattered in the view.
+Search options (filters, facets, sorts, page sizes) are declared here as data, not scattered in the view.
 Names are matched on the fields folded at index time by `indexing.text.fold` (this cluster has no asciifolding):
-exact folded name, one typo (fuzziness 1), and prefix typing. Paging is `search_after` over a stable sort, so
-deep pages (beyond 10 000 results) work; the cursor `suivant` is opaque (base64 of the sort values).
+exact folded name, one typo (fuzziness 1), and prefix typing. `%` is a wildcard, as the agents type it: at the end
+only it means "starts with" (the prefix typing above); anywhere else the name is matched as a pattern (`DUP%T`,
+`%MOND`, `MART%N%`) on the folded keyword names. The web page and the API share these rules (`requete_nom`).
+
+Paging is `search_after` over a stable sort (every sort ends with `numero_unique`), so deep pages (beyond 10 000
+results) work; the cursor `suivant` is opaque (base64 of the sort key and the sort values of the last hit), valid
+only for the sort it was made with.
 
 Brouillons are indexed but only visible to their registering organisation (`organisation` argument).
 """
@@ -18,6 +23,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from indexing.text import fold
 from matching.search import name_query
 
 # Filter parameter → document fields (several fields: any of them matches).
@@ -45,8 +51,22 @@ FACETS: dict[str, tuple[str, int]] = {
     "composition": ("nb_personnes", 20),
 }
 
-SORT_SANS_TEXTE: list[dict[str, Any]] = [{"date_depot": "asc"}, {"numero_unique": "asc"}]
-SORT_AVEC_TEXTE: list[dict[str, Any]] = [{"_score": "desc"}, *SORT_SANS_TEXTE]
+# Sortable columns: `tri` value → indexed fields, ascending; `-value` sorts descending (`tri=-date_depot`). Every sort
+# ends with `numero_unique` (unique), so `search_after` never skips nor repeats a demande; absent values come last.
+# The name sorts on the indexed spelling of the demandeur's name (keyword order: case and accents count).
+TRIS: dict[str, tuple[str, ...]] = {
+    "numero_unique": ("numero_unique",),
+    "date_depot": ("date_depot",),
+    "date_renouvellement": ("date_renouvellement",),
+    "etat": ("etat",),
+    "demandeur": ("demandeur_nom", "demandeur_prenom"),
+}
+TRIS_ADMIS: tuple[str, ...] = tuple(v for cle in TRIS for v in (cle, f"-{cle}"))
+# Without `tri`: oldest filing first (seniority), or, with a name typed, the best match first.
+TRI_DEFAUT = "date_depot"
+PERTINENCE = "pertinence"
+
+JOKER = "%"
 
 SUMMARY_FIELDS = [
     "numero_unique",
@@ -69,20 +89,84 @@ class InvalidCursor(ValueError):
     pass
 
 
-def encode_cursor(sort_values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(sort_values, separators=(",", ":")).encode()).decode().rstrip("=")
+class MotifInvalide(ValueError):
+    """A name pattern that cannot be searched (message in French, shown to the agent)."""
 
 
-def decode_cursor(cursor: str, with_score: bool) -> list[Any]:
+class TriInconnu(ValueError):
+    pass
+
+
+def encode_cursor(tri: str, sort_values: list[Any]) -> str:
+    raw = json.dumps({"tri": tri, "apres": sort_values}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, tri: str, sort: list[dict[str, Any]]) -> list[Any]:
+    """The sort values after which the page starts; the cursor must come from a search with the same sort."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise InvalidCursor("curseur illisible") from exc
-    expected = len(SORT_AVEC_TEXTE if with_score else SORT_SANS_TEXTE)
-    if not isinstance(values, list) or len(values) != expected:
+    values = data.get("apres") if isinstance(data, dict) else None
+    if not isinstance(values, list) or len(values) != len(sort):
         raise InvalidCursor("curseur ne correspondant pas à cette recherche")
+    if data.get("tri") != tri:
+        raise InvalidCursor("curseur d'un autre tri : relancez la recherche")
     return values
+
+
+def cle_tri(tri: str | None, avec_texte: bool) -> str:
+    """The sort in force: the requested `tri`, else relevance when a name is typed, else the default."""
+    if tri is None:
+        return PERTINENCE if avec_texte else TRI_DEFAUT
+    if tri not in TRIS_ADMIS:
+        raise TriInconnu(f"tri inconnu : valeurs admises {', '.join(TRIS_ADMIS)}")
+    return tri
+
+
+def sort_clause(cle: str) -> list[dict[str, Any]]:
+    """Elasticsearch sort of a sort key (`cle_tri`), always ending with `numero_unique`."""
+    if cle == PERTINENCE:
+        return [{"_score": "desc"}, *sort_clause(TRI_DEFAUT)]
+    ordre = "desc" if cle.startswith("-") else "asc"
+    champs = TRIS[cle.removeprefix("-")]
+    sort: list[dict[str, Any]] = [{c: {"order": ordre, "missing": "_last"}} for c in champs if c != "numero_unique"]
+    sort.append({"numero_unique": {"order": ordre if "numero_unique" in champs else "asc"}})
+    return sort
+
+
+def _motif(plie: str) -> str:
+    """Folded text with `%` → a wildcard pattern: `*` and `?` typed literally are escaped, `%` becomes `*`."""
+    pieces = [p.replace("\\", "\\\\").replace("*", "\\*").replace("?", "\\?") for p in plie.split(JOKER)]
+    motif = "*".join(pieces)
+    while "**" in motif:
+        motif = motif.replace("**", "*")
+    return motif
+
+
+def requete_nom(texte: str) -> dict[str, Any]:
+    """The name part of the search. `%` at the end only: "starts with", the fuzzy/prefix search of `name_query`;
+    `%` anywhere else: a wildcard pattern on the folded names and first names. Only `%`: `MotifInvalide`."""
+    brut = texte.strip()
+    if not fold(brut.replace(JOKER, "")):
+        if JOKER in brut:
+            raise MotifInvalide("Saisissez au moins une lettre en plus de « % » (exemple : DUP%T).")
+        return name_query(brut)
+    debut = brut.rstrip(JOKER).strip()
+    if JOKER not in debut:
+        return name_query(debut)
+    motif = _motif(fold(brut))
+    return {
+        "bool": {
+            "should": [
+                {"wildcard": {"noms_plies": {"value": motif, "case_insensitive": True, "boost": 2}}},
+                {"wildcard": {"prenoms_plies": {"value": motif, "case_insensitive": True}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
 
 
 @dataclass(frozen=True)
@@ -98,6 +182,7 @@ class Criteres:
     collecteur: tuple[str, ...] = ()
     limit: int = LIMIT_DEFAULT
     suivant: str | None = None
+    tri: str | None = None
 
 
 def visibility_filter(organisation: str | None) -> dict[str, Any]:
@@ -121,7 +206,7 @@ def build_query(criteres: Criteres, organisation: str | None) -> dict[str, Any]:
         filters.append({"prefix": {"numero_unique": {"value": criteres.numero.strip(), "case_insensitive": True}}})
     must: list[dict[str, Any]] = []
     if criteres.q and criteres.q.strip():
-        must.append(name_query(criteres.q))
+        must.append(requete_nom(criteres.q))
     return {"bool": {"filter": filters, "must": must}}
 
 
@@ -141,15 +226,16 @@ def _summary(source: dict[str, Any]) -> dict[str, Any]:
 
 
 def search(client: Elasticsearch, alias: str, criteres: Criteres, organisation: str | None) -> dict[str, Any]:
-    with_score = bool(criteres.q and criteres.q.strip())
-    sort = SORT_AVEC_TEXTE if with_score else SORT_SANS_TEXTE
+    cle = cle_tri(criteres.tri, bool(criteres.q and criteres.q.strip()))
+    sort = sort_clause(cle)
+    query = build_query(criteres, organisation)
     kwargs: dict[str, Any] = {}
     if criteres.suivant:
-        kwargs["search_after"] = decode_cursor(criteres.suivant, with_score)
+        kwargs["search_after"] = decode_cursor(criteres.suivant, cle, sort)
     limit = max(1, min(criteres.limit, LIMIT_MAX))
     response = client.search(
         index=alias,
-        query=build_query(criteres, organisation),
+        query=query,
         sort=sort,
         size=limit,
         source_includes=SUMMARY_FIELDS,
@@ -166,5 +252,6 @@ def search(client: Elasticsearch, alias: str, criteres: Criteres, organisation: 
         "total": response["hits"]["total"]["value"],
         "resultats": [_summary(hit["_source"]) for hit in hits],
         "facettes": facettes,
-        "suivant": encode_cursor(hits[-1]["sort"]) if len(hits) == limit else None,
+        "tri": cle,
+        "suivant": encode_cursor(cle, hits[-1]["sort"]) if len(hits) == limit else None,
     }

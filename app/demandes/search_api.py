@@ -37,8 +37,9 @@ class RechercheQuerySchema(Schema):
         load_default=None,
         validate=validate.Length(min=1, max=100),
         metadata={
-            "description": "nom du demandeur ou d'un co-demandeur (sans casse ni accents, "
-            "une faute tolérée, début de nom accepté)"
+            "description": "nom du demandeur ou d'un co-demandeur (sans casse ni accents, une faute tolérée, "
+            "début de nom accepté) ; « % » remplace des lettres : `DUP%` commence par, `DUP%T`, `%MOND` "
+            "(un motif fait seulement de « % » est refusé)"
         },
     )
     numero = fields.String(
@@ -55,6 +56,14 @@ class RechercheQuerySchema(Schema):
         load_default=demandes_search.LIMIT_DEFAULT, validate=validate.Range(min=1, max=demandes_search.LIMIT_MAX)
     )
     suivant = fields.String(load_default=None, metadata={"description": "curseur de la page suivante"})
+    tri = fields.String(
+        load_default=None,
+        validate=validate.OneOf(demandes_search.TRIS_ADMIS),
+        metadata={
+            "description": "tri sur toutes les pages (`-` devant : décroissant) ; par défaut, date de dépôt "
+            "croissante, ou pertinence quand `q` est donné ; le curseur `suivant` garde le tri"
+        },
+    )
 
 
 class DemandeDeclarantSchema(Schema):
@@ -79,6 +88,7 @@ class RechercheSchema(Schema):
     total = fields.Integer()
     resultats = fields.List(fields.Nested(ResumeSchema))
     facettes = fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Integer()))
+    tri = fields.String(metadata={"description": "tri appliqué (`pertinence` : meilleure correspondance au nom)"})
     suivant = fields.String(allow_none=True, metadata={"description": "curseur de la page suivante (null: fin)"})
 
 
@@ -96,6 +106,8 @@ class RechercheDemandes(MethodView):
             resultat = demandes_search.search(
                 current_app.extensions["elasticsearch"], alias, criteres, current_actor().organisation
             )
+        except demandes_search.MotifInvalide as exc:
+            abort(422, message="Paramètre invalide", errors={"query": {"q": [str(exc)]}})
         except demandes_search.InvalidCursor as exc:
             abort(422, message="Paramètre invalide", errors={"query": {"suivant": [str(exc)]}})
         except (EsConnectionError, EsConnectionTimeout):

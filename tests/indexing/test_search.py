@@ -169,3 +169,30 @@ def test_deep_paging_beyond_ten_thousand(clean, es, api) -> None:
             break
     assert len(seen) == len(set(seen)) == 10_050
     assert pages == 51
+
+
+def test_percent_is_a_wildcard_anywhere_in_the_name(demandes, api) -> None:
+    assert set(_numeros(_search(api, q="MART%N%"))) == {"031-2024-00002", "031-2023-00003"}
+    assert _numeros(_search(api, q="%tin")) == ["031-2024-00002"]  # ends with "tin": Martin, not Martinez
+    assert _numeros(_search(api, q="l%v%e")) == ["031-2024-00001"]  # Lefèvre typed without accent
+    assert set(_numeros(_search(api, q="mart%"))) == {"031-2024-00002", "031-2023-00003"}  # trailing: starts with
+
+
+def test_a_pattern_of_only_percent_is_422_naming_q(demandes, api) -> None:
+    response = api("gestionnaire").get("/api/v1/demandes", query_string={"q": "%%"})
+    assert response.status_code == 422
+    [erreur] = response.get_json()["erreurs"]
+    assert erreur["champ"] == "q" and "Saisissez au moins une lettre" in erreur["message"]
+
+
+def test_sort_parameter_orders_every_page(demandes, api) -> None:
+    # Filing dates: 00003 2023-05-01, 00001 2024-01-01, 00004 2024-01-15, 00002 2024-02-01.
+    first = _search(api, tri="-date_depot", limit=2)
+    assert first["tri"] == "-date_depot" and _numeros(first) == ["031-2024-00002", "031-2024-00004"]
+    second = _search(api, tri="-date_depot", limit=2, suivant=first["suivant"])
+    assert _numeros(second) == ["031-2024-00001", "031-2023-00003"]
+    # A cursor is only valid for the sort it was made with.
+    other = api("gestionnaire").get("/api/v1/demandes", query_string={"limit": 2, "suivant": first["suivant"]})
+    assert other.status_code == 422 and [e["champ"] for e in other.get_json()["erreurs"]] == ["suivant"]
+    unknown = api("gestionnaire").get("/api/v1/demandes", query_string={"tri": "age"})
+    assert unknown.status_code == 422 and [e["champ"] for e in unknown.get_json()["erreurs"]] == ["tri"]

@@ -25,13 +25,15 @@ FACETTES_PAGE = ("etat", "typologie", "priorite", "secteur")
 PAR_PAGE = 25
 
 
-def _texte(q: str) -> str:
-    """`%` typed as the agents do today: a trailing `%` means "starts with", which the search does natively."""
-    return q.strip().rstrip("%").strip()
+def tri_de(args) -> str | None:
+    """The requested column sort; an unknown value is ignored (default sort)."""
+    tri = args.get("tri") or None
+    return tri if tri in demandes_search.TRIS_ADMIS else None
 
 
 def criteres_de(args) -> tuple[demandes_search.Criteres, dict[str, Any]]:
-    q = _texte(args.get("q", ""))[:100]
+    # `%` (wildcard) is interpreted by the search itself, identically for the API.
+    q = args.get("q", "").strip()[:100]
     etat = tuple(v for v in args.getlist("etat") if v in ETATS)
     organisme = tuple(v for v in args.getlist("organisme") if v)[:20]
     mes_brouillons = args.get("mes_brouillons") == "1"
@@ -48,6 +50,7 @@ def criteres_de(args) -> tuple[demandes_search.Criteres, dict[str, Any]]:
         secteur=tuple(args.getlist("secteur"))[:50],
         limit=PAR_PAGE,
         suivant=args.get("suivant") or None,
+        tri=tri_de(args),
     )
     return criteres, {"mes_brouillons": mes_brouillons}
 
@@ -70,7 +73,15 @@ def recherche_demandes():
             "secteur",
         )
     )
-    contexte: dict[str, Any] = {"args": args, "lancee": lancee, "resultat": None, "erreur": None, "lignes": []}
+    contexte: dict[str, Any] = {
+        "args": args,
+        "lancee": lancee,
+        "resultat": None,
+        "erreur": None,
+        "erreur_q": None,
+        "lignes": [],
+        "tri": tri_de(args),
+    }
     if lancee:
         criteres, extra = criteres_de(args)
         contexte.update(extra)
@@ -79,6 +90,8 @@ def recherche_demandes():
             resultat = demandes_search.search(
                 current_app.extensions["elasticsearch"], alias, criteres, g.actor.organisation
             )
+        except demandes_search.MotifInvalide as exc:
+            contexte["erreur"] = contexte["erreur_q"] = str(exc)
         except demandes_search.InvalidCursor:
             contexte["erreur"] = "Lien de page invalide : relancez la recherche."
         except (EsConnectionError, EsApiError):
