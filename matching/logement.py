@@ -9,6 +9,10 @@ from typing import Any
 
 from matching.dates import to_date
 
+# Type of a logement recherché (described in a search, never stored) whose category is left open: the `type_bien`
+# rule does not constrain the demandes (those wishing appartement, maison or indifférent are all kept).
+TYPE_BIEN_INDIFFERENT = "indifferent"
+
 
 @dataclass(frozen=True)
 class Logement:
@@ -31,6 +35,11 @@ class Logement:
     def cout_mensuel(self) -> float:
         """Rent plus charges, € per month."""
         return self.loyer + self.charges
+
+    @property
+    def type_bien_impose(self) -> bool:
+        """False for a logement recherché of category "indifférent": no constraint on the type of dwelling."""
+        return self.type_bien != TYPE_BIEN_INDIFFERENT
 
     @property
     def annee_bareme(self) -> int:

@@ -134,7 +134,7 @@ def rule_clauses(
         "etat": _term("etat", ETAT_CANDIDAT),
         "localisation": clause_localisation(lgt, referentiel),
         "typologie": _term("typologies", lgt.typologie),
-        "type_bien": {"terms": {"type_bien": [lgt.type_bien, "indifferent"]}},
+        "type_bien": {"terms": {"type_bien": [lgt.type_bien, "indifferent"]}} if lgt.type_bien_impose else None,
         "rdc": _term("rdc_accepte", True) if lgt.etage == 0 else None,
         "ascenseur": (_term("sans_ascenseur_accepte", True) if lgt.etage > 0 and not lgt.ascenseur else None),
         "adaptation": None if lgt.adapte_handicap else _term("besoin_logement_adapte", False),

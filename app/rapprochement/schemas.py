@@ -9,9 +9,12 @@ from marshmallow import RAISE, Schema, fields, validate
 from app.logements.schemas import LogementInSchema
 from app.rapprochement.facettes import FACETTES
 from app.rapprochement.service import Recherche
+from matching.codes import TYPES_BIEN_LOGEMENT
+from matching.logement import TYPE_BIEN_INDIFFERENT
 
 STRATEGIES = ("priorite_anciennete", "cotation")
 LIMIT_MAX = 200
+TYPES_BIEN_DECRIT = (*TYPES_BIEN_LOGEMENT, TYPE_BIEN_INDIFFERENT)
 
 
 class _RechercheFields(Schema):
@@ -42,10 +45,18 @@ RechercheQuerySchema = type(
 
 
 class _LogementDecritSchema(LogementInSchema):
-    """An inline logement: nothing stored, so no reference, bailleur or address needed."""
+    """An inline logement: nothing stored, so no reference, bailleur or address needed; its category may be left
+    open (`indifferent`: no constraint on the type of dwelling)."""
 
     reference = fields.String(load_default=None)
     adresse = fields.String(load_default=None)
+    type_bien = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            TYPES_BIEN_DECRIT, error=f"Valeur inconnue : valeurs admises {', '.join(TYPES_BIEN_DECRIT)}"
+        ),
+        metadata={"description": "`indifferent` : pas de contrainte sur le type de bien"},
+    )
 
 
 FiltresSchema = Schema.from_dict({code: fields.List(fields.String()) for code in FACETTES}, name="FiltresSchema")

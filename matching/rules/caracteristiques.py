@@ -17,6 +17,8 @@ def regle_typologie(demande: Demande, logement: Logement, contexte: Contexte) ->
 
 def regle_type_bien(demande: Demande, logement: Logement, contexte: Contexte) -> RuleResult:
     voulu = souhaits(demande).type_bien
+    if not logement.type_bien_impose:
+        return RuleResult("type_bien", True, f"Type de bien indifférent pour ce logement (souhait : {voulu})")
     if voulu in ("indifferent", logement.type_bien):
         return RuleResult("type_bien", True, f"Type de bien {logement.type_bien} accepté (souhait : {voulu})")
     return RuleResult("type_bien", False, f"Type de bien {logement.type_bien} non souhaité (souhait : {voulu})")

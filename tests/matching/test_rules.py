@@ -70,6 +70,10 @@ def test_typologie_window(typologie: str, ok: bool) -> None:
         ("maison", "appartement", False),
         ("indifferent", "maison", True),
         ("indifferent", "appartement", True),
+        # A logement recherché of category "indifférent" constrains nobody.
+        ("maison", "indifferent", True),
+        ("appartement", "indifferent", True),
+        ("indifferent", "indifferent", True),
     ],
 )
 def test_type_bien(souhait: str, bien: str, ok: bool) -> None:

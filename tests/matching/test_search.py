@@ -53,6 +53,7 @@ ALWAYS = {"etat", "localisation", "typologie", "type_bien", "ressources", "occup
         ({"contingent": "prefecture"}, {}, ALWAYS | {"adaptation", "contingent"}),
         ({"contingent": "action_logement"}, {}, ALWAYS | {"adaptation", "contingent"}),
         ({"contingent": "collectivite"}, {}, ALWAYS | {"adaptation"}),
+        ({"type_bien": "indifferent"}, {}, (ALWAYS - {"type_bien"}) | {"adaptation"}),  # logement recherché
         ({}, {"taux_effort_max": 0.33}, ALWAYS | {"adaptation", "taux_effort"}),
         (
             {"financement": "PLS", "date_disponibilite": date(2025, 6, 1)},
@@ -264,7 +265,7 @@ def _random_logement(rng: random.Random):
     return logement(
         commune=rng.choice([TOULOUSE, BLAGNAC, CASTANET, MURET]),
         typologie=typologie,
-        type_bien=rng.choice(["appartement", "maison"]),
+        type_bien=rng.choice(["appartement", "maison", "indifferent"]),  # indifferent: a logement recherché
         surface=rng.choice([14, 20, 30, 45, 60, 75, 90]),
         etage=rng.choice([0, 1, 4]),
         ascenseur=rng.random() < 0.5,

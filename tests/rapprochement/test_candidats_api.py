@@ -208,3 +208,22 @@ def test_rapprochement_with_an_inline_logement(jeu, api):
     assert {e["champ"] for e in mauvais.get_json()["erreurs"]} == {"logement.typologie"}
     commune = api("reservataire").post("/api/v1/rapprochement", json={"logement": {**inline, "commune": "99999"}})
     assert commune.status_code == 422 and commune.get_json()["erreurs"][0]["champ"] == "logement.commune"
+
+
+def test_inline_logement_of_category_indifferent_keeps_every_wished_type(jeu, api):
+    from tests.rapprochement.fixtures import LOGEMENT
+
+    inline = {k: v for k, v in LOGEMENT.items() if k not in ("reference", "adresse")}
+    response = api("reservataire").post(
+        "/api/v1/rapprochement", json={"logement": {**inline, "type_bien": "indifferent"}, "limit": 50}
+    )
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    # X-TYPE-BIEN (wishes a maison, the fixture logement is an appartement) is now a candidate, not an exclusion.
+    assert body["total"] == 7 and "X-TYPE-BIEN" in [c["numero_unique"] for c in body["candidats"]]
+    assert "type_bien" not in [e["code"] for e in body["exclusions"]]
+    # A stored logement must still say what it is.
+    stored = api("agent_bailleur").post(
+        "/api/v1/logements", json={**LOGEMENT, "reference": "LGT-INDIFF", "type_bien": "indifferent"}
+    )
+    assert stored.status_code == 422 and [e["champ"] for e in stored.get_json()["erreurs"]] == ["type_bien"]

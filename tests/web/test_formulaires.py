@@ -287,6 +287,44 @@ def test_search_by_logement_sought_runs_the_matching_engine(app, logement, web):
         assert "recherche_logement" in [e.details.get("page") for e in audit.accesses_to(numero)]
 
 
+@pytest.fixture
+def souhaits_type_bien(app, fichier, es):
+    """Two Toulouse T2 demandes, one wishing a maison, one an appartement (the others of the file: indifférent)."""
+    from app.extensions import db
+    from indexing import consumer, lifecycle
+    from tests.indexing import helpers
+    from tests.matching.donnees import TOULOUSE
+
+    souhaits = {"communes": [TOULOUSE], "typologies": ["T2"]}
+    with app.app_context():
+        helpers.new_demande("031-2024-50001", nom="Maisonneuve", souhaits={**souhaits, "type_bien": "maison"})
+        helpers.new_demande("031-2024-50002", nom="Lappart", souhaits={**souhaits, "type_bien": "appartement"})
+        db.session.commit()
+        consumer.drain()
+        es.indices.refresh(index=lifecycle.current_spec().alias)
+    return {"maison": "031-2024-50001", "appartement": "031-2024-50002", "indifferent": fichier["lefevre"]}
+
+
+def _candidats(client, **params) -> set[str]:
+    from tests.matching.donnees import TOULOUSE
+
+    response = client.get("/recherche-logement", query_string={**RECHERCHE, "commune": [TOULOUSE], **params})
+    assert response.status_code == 200, response.text[:500]
+    table = response.text.split('id="candidats"', 1)[1]
+    return set(re.findall(r'/demandes/(031-[\d-]+)"', table))
+
+
+def test_search_by_logement_categorie_indifferent_does_not_constrain_the_type(souhaits_type_bien, web):
+    client = web("agent_bailleur")
+    form = client.get("/recherche-logement").text
+    assert re.search(r'<option value="indifferent"\s*>Indifférent</option>', form)
+    indifferent = _candidats(client, type_bien="indifferent")
+    assert set(souhaits_type_bien.values()) <= indifferent  # maison, appartement and indifférent wishes
+    maison = _candidats(client, type_bien="maison")
+    assert souhaits_type_bien["maison"] in maison and souhaits_type_bien["indifferent"] in maison
+    assert souhaits_type_bien["appartement"] not in maison
+
+
 def test_search_by_logement_a_whole_epci_in_one_click(app, logement, web):
     from app.extensions import db
     from app.referentiel.models import Commune

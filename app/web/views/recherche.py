@@ -24,12 +24,12 @@ from app.logements.http import charger
 from app.logements.schemas import FINANCEMENTS_LOGEMENT
 from app.rapprochement import service as rapprochement
 from app.rapprochement.facettes import FACETTES
-from app.rapprochement.schemas import STRATEGIES, RapprochementSchema, recherche_depuis
+from app.rapprochement.schemas import STRATEGIES, TYPES_BIEN_DECRIT, RapprochementSchema, recherche_depuis
 from app.referentiel.models import Commune, Epci
 from app.web.access import page
 from app.web.blueprint import bp
 from app.web.forms import CONTINGENTS_LIBELLES, TYPES_BIEN_LIBELLES
-from matching.codes import CONTINGENTS, TYPES_BIEN_LOGEMENT, TYPOLOGIES
+from matching.codes import CONTINGENTS, TYPOLOGIES
 
 DEPARTEMENT = "31"
 COMPTES_MAX = 15  # communes whose candidate count is shown in the tabs (one engine run each)
@@ -148,7 +148,7 @@ def recherche_logement():
         "lancee": args.get("lancer") == "1",
         "financements": [(f, f) for f in FINANCEMENTS_LOGEMENT],
         "contingents": [(c, CONTINGENTS_LIBELLES[c]) for c in CONTINGENTS],
-        "types_bien": [(t, TYPES_BIEN_LIBELLES[t]) for t in TYPES_BIEN_LOGEMENT],
+        "types_bien": [(t, TYPES_BIEN_LIBELLES[t]) for t in TYPES_BIEN_DECRIT],
         "typologies": TYPES,
         "facettes": FACETTES,
         "comptes_max": COMPTES_MAX,
