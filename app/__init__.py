@@ -63,6 +63,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from app.audit_api import blp as acces_blp
     from app.auth import guard
     from app.auth.api import blp as auth_blp
+    from app.baremes.service import install as install_baremes
     from app.cli import register_cli
     from app.demandes.api import blp as demandes_blp
     from app.demandes.imports_api import blp as imports_blp
@@ -84,6 +85,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     api.register_blueprint(imports_blp)
     register_error_handlers(app)
     install_after_commit_hook(app)
+    install_baremes(app)
     register_web(app, api)
     register_cli(app)
     make_celery(app)

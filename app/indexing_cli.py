@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from tqdm import tqdm
 
+from app.baremes.service import synchroniser
 from indexing import lifecycle
 
 
@@ -30,6 +31,7 @@ def register(app: Flask) -> None:
     @index_group.command("rebuild")
     def rebuild_cmd() -> None:
         """Reconstruit l'index depuis la base, sans interruption (bascule atomique de l'alias)."""
+        synchroniser()  # documents carry the points of the cotation grids in force
         bar = tqdm(desc="Indexation", unit=" demandes", dynamic_ncols=True)
 
         def on_total(total: int) -> None:
@@ -55,6 +57,7 @@ def register(app: Flask) -> None:
     @click.option("--details/--no-details", default=True, help="Lister les numéros concernés (20 au plus par type).")
     def reconcile_cmd(do_fix: bool, details: bool) -> None:
         """Compare l'index à la base : documents manquants, orphelins et périmés."""
+        synchroniser()
         with tqdm(desc="Lecture de l'index", unit=" documents", dynamic_ncols=True) as bar:
             diff = lifecycle.reconcile(progress=bar.update)
         labels = {

@@ -2,6 +2,7 @@
 
 from app.audit import AuditEntry
 from app.auth.models import Jeton, Organisation, Utilisateur
+from app.baremes.models import VersionBareme
 from app.cal.models import CandidatCal, ListeCal
 from app.demandes.models import Demande, DemandeEvenement, Import, ImportErreur
 from app.logements.models import Logement
@@ -31,4 +32,5 @@ __all__ = [
     "ShortlistProposition",
     "ShortlistRun",
     "Utilisateur",
+    "VersionBareme",
 ]

@@ -3,7 +3,7 @@
 The document is flat wherever a filter or a sort needs a field, and carries every ranking key precomputed
 (category, priority group, seniority, cotation points per grid), because the cluster runs no scripts.
 Values that depend on the date (`anciennete_mois`, `points_cotation`, `jeune_menage`) are computed at `on`
-and stored with `calcule_le`: the nightly rebuild refreshes them.
+and stored with `calcule_le`: the nightly rebuild (`indexing.reconstruction`) refreshes them.
 """
 
 from __future__ import annotations

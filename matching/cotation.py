@@ -56,6 +56,15 @@ def _public_prioritaire(critere: Mapping[str, Any], demande: Demande, on: date) 
     return int(critere["points"]) if demande.get("priorites") else 0
 
 
+# What each criterion type means, for the administration screen (the `mois` parameter: anciennete_superieure only).
+TYPES_CRITERES: dict[str, str] = {
+    "par_mois_anciennete": "Points par mois d'ancienneté",
+    "anciennete_superieure": "Points une fois dépassée une ancienneté (en mois)",
+    "dalo": "Points pour un ménage reconnu prioritaire DALO",
+    "public_prioritaire": "Points pour un public prioritaire (PDALHPD)",
+}
+TYPES_AVEC_MOIS = frozenset({"anciennete_superieure"})
+
 CALCULS: dict[str, Callable[[Mapping[str, Any], Demande, date], int]] = {
     "par_mois_anciennete": _par_mois,
     "anciennete_superieure": _anciennete_superieure,

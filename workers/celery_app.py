@@ -21,6 +21,9 @@ def make_celery(flask_app: Flask) -> Celery:
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
             with flask_app.app_context():
+                from app.baremes.service import synchroniser
+
+                synchroniser()  # the barèmes in force (the gestionnaire may have changed them since the last task)
                 return self.run(*args, **kwargs)
 
     app = Celery(flask_app.import_name, task_cls=FlaskTask)

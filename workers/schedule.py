@@ -33,6 +33,12 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "task": "demandes.radier_non_renouvelees",
             "schedule": crontab(hour=1, minute=30),
         },
+        # Date-dependent indexed values (seniority, cotation points) recomputed before the nightly shortlists.
+        "indexing-reconstruire": {
+            "task": "indexing.reconstruire",
+            "schedule": crontab(hour=0, minute=45),
+            "kwargs": {"motif": "nocturne"},
+        },
         # Nightly shortlists of the vacant logements (hour configurable: SHORTLISTS_HEURE / SHORTLISTS_MINUTE).
         "shortlists-calculer": {
             "task": "shortlists.calculer",

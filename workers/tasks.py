@@ -51,3 +51,12 @@ def sweep_outbox(older_than_s: float | None = None) -> int:
     """Beat task: re-enqueue outbox entries left behind."""
     delay = older_than_s if older_than_s is not None else current_app.config.get("OUTBOX_SWEEP_AFTER_S", 30.0)
     return consumer.sweep(older_than_s=delay)
+
+
+# Not acks_late: a rebuild lost with its worker is not redelivered mid-way (its Redis lock would refuse it until it
+# expires); the next night's rebuild, or the gestionnaire from the suivi page, runs it again.
+@shared_task(name="indexing.reconstruire", acks_late=False)
+def reconstruire(motif: str = "nocturne") -> dict[str, object]:
+    from indexing.reconstruction import reconstruire as run
+
+    return run(motif)

@@ -20,8 +20,10 @@ def register(app: Flask) -> None:
     @click.option("--strategie", type=click.Choice(["priorite_anciennete", "cotation"]), default=None)
     def calculer(date_run, n, k, strategie) -> None:
         """Calcule (ou recalcule, à l'identique) les shortlists d'une date."""
+        from app.baremes.service import synchroniser
         from app.shortlists.service import calculer as run
 
+        synchroniser()
         result = run(date_run.date() if date_run else None, n=n, k=k, strategie=strategie)
         click.echo(
             f"Calcul {result.id} du {result.date_run} : {result.logements_traites}/{result.total_logements} "

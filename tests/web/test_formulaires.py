@@ -413,7 +413,7 @@ def test_turn_a_nightly_shortlist_into_a_cal_list(shortlist, logement, web):
     response = client.post(url, data={"date_commission": "2026-12-20", "csrf_token": csrf_token(page.text)})
     assert response.status_code == 302 and "/listes-cal/" in response.headers["Location"], response.text[:300]
     liste = client.get(response.headers["Location"]).text
-    assert [n for _, n in re.findall(r'<td class="nombre">(\d)</td><td>([^<]+)</td>', liste)] == numeros
+    assert re.findall(r'<tr id="candidat-([^"]+)"><td class="nombre">\d', liste) == numeros
     # The logement now has an open list: a second attempt is refused with the CAL service's reason.
     again = client.post(
         url, data={"date_commission": "2026-12-20", "csrf_token": csrf_token(page.text)}, follow_redirects=True

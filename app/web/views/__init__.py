@@ -4,6 +4,7 @@ from app.web.views import (  # noqa: F401
     accueil,
     administration,
     auth,
+    baremes,
     cal,
     demandes,
     erreurs,

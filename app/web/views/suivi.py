@@ -1,4 +1,5 @@
-"""Long work: an import of demandes (upload, then live progress) and the last nightly run of the shortlists.
+"""Long work: an import of demandes (upload, then live progress), the last nightly run of the shortlists and the
+last index rebuild run by the workers (gestionnaire).
 
 The page polls two JSON routes (`static/js/suivi.js`, no inline script) with the data of `GET /api/v1/imports/<id>`
 (`app.demandes.imports.as_dict`) and the progress counters of the nightly run."""
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.api_errors import ApiError
@@ -21,6 +22,7 @@ from app.shortlists import service as shortlists
 from app.shortlists.models import ShortlistRun
 from app.web.access import logged_in, page
 from app.web.blueprint import bp
+from indexing import reconstruction
 
 ERREURS_AFFICHEES = 20
 
@@ -61,12 +63,26 @@ def _dernier_run() -> ShortlistRun | None:
     return runs[0] if runs else None
 
 
+def _reconstruction_json() -> dict[str, Any]:
+    data = reconstruction.etat()
+    if data is None:
+        return {"statut": None, "termine": True, "progression": None}
+    total = data["total"]
+    return {
+        **data,
+        "libelle_motif": reconstruction.MOTIFS.get(data.get("motif", ""), data.get("motif")),
+        "progression": round(min(data["traites"] / total, 1.0), 4) if total else (1.0 if data["fin"] else 0.0),
+        "termine": data["statut"] != reconstruction.EN_COURS,
+    }
+
+
 @bp.route("/suivi")
 @logged_in
 def suivi():
     peut_importer = g.actor.can(Permission.DEMANDES_IMPORTER)
     peut_nuit = g.actor.can(Permission.CANDIDATS_LIRE)
-    if not (peut_importer or peut_nuit):
+    peut_reconstruire = g.actor.can(Permission.ADMINISTRATION)
+    if not (peut_importer or peut_nuit or peut_reconstruire):
         abort(403)
     recents: list[Import] = []
     if peut_importer:
@@ -78,6 +94,8 @@ def suivi():
         "suivi.html",
         peut_importer=peut_importer,
         peut_nuit=peut_nuit,
+        peut_reconstruire=peut_reconstruire,
+        reconstruction=_reconstruction_json() if peut_reconstruire else None,
         imports=recents,
         run=_dernier_run() if peut_nuit else None,
         choisi=request.args.get("import"),
@@ -114,3 +132,21 @@ def suivi_import(import_id: str):
 @page(Permission.CANDIDATS_LIRE)
 def suivi_nuit():
     return jsonify(_run_json(_dernier_run()))
+
+
+@bp.route("/suivi/reconstruction.json")
+@page(Permission.ADMINISTRATION)
+def suivi_reconstruction():
+    return jsonify(_reconstruction_json())
+
+
+@bp.post("/suivi/reconstruction")
+@page(Permission.ADMINISTRATION)
+def lancer_reconstruction():
+    try:
+        current_app.extensions["celery"].send_task("indexing.reconstruire", kwargs={"motif": "manuelle"}, retry=False)
+    except Exception:
+        flash("La file de traitements est indisponible : réessayez dans quelques minutes.", "erreur")
+    else:
+        flash("Reconstruction de l'index demandée : l'avancement s'affiche ci-dessous.", "succes")
+    return redirect(url_for("web.suivi") + "#reconstruction")
