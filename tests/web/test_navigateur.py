@@ -185,6 +185,14 @@ def test_match_tick_a_facet_build_a_cal_list_of_three_and_download_its_pdf(app, 
     page.wait_for_selector("#liste-cal")
     assert page.locator("#liste-cal tbody tr").count() == 3
     screenshot(page, "10-liste-cal")
+    ordre = page.locator("#liste-cal tbody tr").evaluate_all("rows => rows.map(r => r.id)")
+    page.locator("#liste-cal tbody tr").nth(2).get_by_role("button", name=re.compile("Monter")).click()
+    page.wait_for_selector("#liste-cal")
+    assert page.locator("#liste-cal tbody tr").evaluate_all("rows => rows.map(r => r.id)") == [
+        ordre[0],
+        ordre[2],
+        ordre[1],
+    ]
     with page.expect_download() as info:
         page.locator("#export-pdf").click()
     path = info.value.path()
@@ -255,3 +263,23 @@ def test_search_by_logement_multiselect_filters_and_ticks_a_whole_epci(app, web_
     assert membres.count() > 0 and all(membres.nth(i).is_checked() for i in range(membres.count()))
     screenshot(page, "13-recherche-logement")
     assert page.js_errors == []
+
+
+def test_gestionnaire_sees_a_ceiling_error_next_to_its_field(app, web_users, page):
+    se_connecter(page, app, "gestionnaire")
+    page.goto("/administration")
+    page.locator("#lien-baremes").click()
+    page.wait_for_selector("#table-plafonds")
+    page.get_by_label("Financement").select_option("PLUS")
+    page.get_by_label("Année").fill("2027")
+    for categorie, montant in enumerate(["24000", "32000", "30000", "46500", "54700", "61600"], start=1):
+        page.get_by_label(f"Catégorie {categorie} (€)").fill(montant)
+    page.get_by_label("Par personne supplémentaire (€)").fill("6770")
+    page.get_by_role("button", name="Enregistrer les plafonds").click()
+    page.wait_for_selector("#err-plafonds-categorie_3")
+    assert "inférieur à celui de la catégorie 2" in page.locator("#err-plafonds-categorie_3").inner_text()
+    assert page.get_by_label("Catégorie 3 (€)").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Catégorie 1 (€)").input_value() == "24000"  # what was typed is kept
+    screenshot(page, "14-administration-baremes")
+    # the browser logs the 422 of the refused form itself; no script error beyond that
+    assert [e for e in page.js_errors if "status of 422" not in e] == []
