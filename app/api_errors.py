@@ -7,6 +7,7 @@ Field paths are dotted (`souhaits.communes.0`), marshmallow's English messages a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,6 +61,14 @@ _TRADUCTIONS = {
     "Invalid input type.": "Objet attendu",
     "Invalid value.": "Valeur invalide",
     "Shorter than minimum length 1.": "Valeur vide interdite",
+    "Number too large.": "Nombre trop grand",
+    "Special numeric values (nan or infinity) are not permitted.": "Valeurs NaN et infinies interdites",
+    "Not a valid email address.": "Adresse électronique invalide",
+    "Not a valid URL.": "Adresse web invalide",
+    "Not a valid UUID.": "Identifiant UUID invalide",
+    "Not a valid utf-8 string.": "Texte UTF-8 invalide",
+    "String does not match expected pattern.": "Format invalide",
+    "Invalid type.": "Type invalide",
 }
 
 _HTTP_CODES = {
@@ -79,8 +88,40 @@ _HTTP_CODES = {
 }
 
 
+# Marshmallow's parameterised messages (validate.Range, validate.Length, validate.OneOf), most specific first.
+_MOTIFS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(f"^{motif}$"), francais)
+    for motif, francais in (
+        (r"Must be greater than or equal to (.+) and less than or equal to (.+)\.", r"Valeur entre \1 et \2 attendue"),
+        (
+            r"Must be greater than (.+) and less than or equal to (.+)\.",
+            r"Valeur supérieure à \1 et au plus \2 attendue",
+        ),
+        (
+            r"Must be greater than or equal to (.+) and less than (.+)\.",
+            r"Valeur d'au moins \1 et inférieure à \2 attendue",
+        ),
+        (r"Must be greater than (.+) and less than (.+)\.", r"Valeur supérieure à \1 et inférieure à \2 attendue"),
+        (r"Must be greater than or equal to (.+)\.", r"Valeur d'au moins \1 attendue"),
+        (r"Must be greater than (.+)\.", r"Valeur supérieure à \1 attendue"),
+        (r"Must be less than or equal to (.+)\.", r"Valeur d'au plus \1 attendue"),
+        (r"Must be less than (.+)\.", r"Valeur inférieure à \1 attendue"),
+        (r"Shorter than minimum length (\d+)\.", r"Longueur minimale : \1"),
+        (r"Longer than maximum length (\d+)\.", r"Longueur maximale : \1"),
+        (r"Length must be between (\d+) and (\d+)\.", r"Longueur entre \1 et \2 attendue"),
+        (r"Length must be (\d+)\.", r"Longueur de \1 attendue"),
+        (r"Must be one of: (.+)\.", r"Valeur inconnue : valeurs admises \1"),
+    )
+)
+
+
 def traduire(message: str) -> str:
-    return _TRADUCTIONS.get(message, message)
+    if message in _TRADUCTIONS:
+        return _TRADUCTIONS[message]
+    for motif, francais in _MOTIFS:
+        if motif.match(message):
+            return motif.sub(francais, message)
+    return message
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> list[dict[str, str | None]]:

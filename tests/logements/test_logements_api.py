@@ -105,3 +105,9 @@ def test_list_filters(monde, api):
     assert lecteur.get(f"{URL}?typologie=T2,T3").get_json()["total"] == 3
     assert lecteur.get(f"{URL}?etat=attribue").get_json()["total"] == 0
     assert lecteur.get(f"{URL}?typologie=T9").status_code == 422
+
+
+def test_length_errors_are_in_french(monde, api):
+    response = api("agent_bailleur").post(URL, json={**LOGEMENT, "programme": "x" * 201})
+    assert response.status_code == 422
+    assert response.get_json()["erreurs"] == [{"champ": "programme", "message": "Longueur maximale : 200"}]
