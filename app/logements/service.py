@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.context import Actor, current_actor
@@ -42,17 +42,25 @@ def obtenir(logement_id: int) -> Logement:
     return logement
 
 
-def verifier_lecture(logement: Logement, actor: Actor | None = None) -> None:
-    """Row-level read rule of a logement's candidates and CAL lists (issue 4): the gestionnaire and the system see
-    all; a bailleur agent those of its organisation's logements; a réservataire those whose contingent it holds."""
-    actor = actor or current_actor()
+def visibles(actor: Actor) -> ColumnElement[bool]:
+    """Row-level read rule of the logements, their candidates and CAL lists (issue 4): the gestionnaire and the
+    system see all; a bailleur agent its organisation's logements; a réservataire those whose contingent it holds.
+    One SQL condition, used by the list and (through `verifier_lecture`) by every single read."""
     if actor.is_system or "gestionnaire" in actor.roles:
-        return
-    if "agent_bailleur" in actor.roles and actor.organisation == logement.bailleur:
-        return
-    if "reservataire" in actor.roles and logement.contingent in actor.contingents:
-        return
-    raise Interdit(f"Le logement {logement.id} ne relève ni de votre organisation ni de votre contingent")
+        return true()
+    branches = []
+    if "agent_bailleur" in actor.roles and actor.organisation:
+        branches.append(Logement.bailleur == actor.organisation)
+    if "reservataire" in actor.roles and actor.contingents:
+        branches.append(Logement.contingent.in_(list(actor.contingents)))
+    return or_(*branches) if branches else false()
+
+
+def verifier_lecture(logement: Logement, actor: Actor | None = None) -> None:
+    actor = actor or current_actor()
+    visible = db.session.scalar(select(func.count()).where(Logement.id == logement.id, visibles(actor)))
+    if not visible:
+        raise Interdit(f"Le logement {logement.id} ne relève ni de votre organisation ni de votre contingent")
 
 
 def obtenir_pour_lecture(logement_id: int) -> Logement:
@@ -109,7 +117,7 @@ def modifier(logement: Logement, changes: dict[str, Any]) -> Logement:
 
 
 def lister(filtres: dict[str, Any]) -> tuple[int, list[Logement]]:
-    stmt = select(Logement)
+    stmt = select(Logement).where(visibles(current_actor()))
     if filtres.get("bailleur"):
         stmt = stmt.where(Logement.bailleur == filtres["bailleur"])
     for champ in ("commune", "etat", "typologie", "contingent"):

@@ -43,6 +43,27 @@ def test_a_bailleur_agent_does_not_see_another_bailleurs_cal_lists(api, monde):
     assert api("agent_bailleur").get(f"/api/v1/logements/{logement['id']}/listes-cal").status_code == 200
 
 
+def test_the_logements_list_follows_the_same_row_level_rule(api, monde):
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    creer_logement(api, reference="LGT-PREF", contingent="prefecture")
+    creer_logement(api, reference="LGT-AL", contingent="action_logement")
+    creer_logement(api, reference="LGT-AUTRE", contingent="prefecture")
+    db.session.execute(text("UPDATE logements SET bailleur = 'AUTRE-BAILLEUR' WHERE reference = 'LGT-AUTRE'"))
+    db.session.commit()
+
+    def references(role: str) -> list[str]:
+        body = api(role).get("/api/v1/logements").get_json()
+        assert body["total"] == len(body["logements"])
+        return sorted(lgt["reference"] for lgt in body["logements"])
+
+    assert references("gestionnaire") == ["LGT-AL", "LGT-AUTRE", "LGT-PREF"]
+    assert references("agent_bailleur") == ["LGT-AL", "LGT-PREF"]  # BAILLEUR-31's own
+    assert references("reservataire") == ["LGT-AUTRE", "LGT-PREF"]  # PREF31 holds the prefecture contingent
+
+
 def test_candidate_lists_and_searches_are_audited_with_the_numbers_shown(api, monde):
     for numero in ("031AUDIT0001", "031AUDIT0002"):
         demande(numero)
