@@ -51,6 +51,30 @@ class OutboxEntry(db.Model):
     )
 
 
+# Processed entries are kept this long (what was indexed when, for diagnosis), then purged at night. An index rebuild
+# replays the entries written while it runs, so it only needs entries younger than itself.
+CONSERVATION_TRAITEES_JOURS = 7
+PURGE_LOT = 10_000
+
+
+def purger_traitees(jours: int = CONSERVATION_TRAITEES_JOURS) -> int:
+    """Delete the entries processed more than `jours` days ago, in batches (short transactions); pending entries
+    are never touched. Returns how many were deleted."""
+    total = 0
+    while True:
+        supprimees = db.session.execute(
+            text(
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE processed_at < now() - make_interval("
+                "days => :jours) LIMIT :lot)"
+            ),
+            {"jours": jours, "lot": PURGE_LOT},
+        ).rowcount
+        db.session.commit()
+        total += supprimees
+        if supprimees < PURGE_LOT:
+            return total
+
+
 def record(kind: str, entity_id: str, revision: int) -> OutboxEntry:
     """Add an outbox entry to the current transaction (call it next to the change it describes)."""
     entry = OutboxEntry(kind=kind, entity_id=entity_id, revision=revision)

@@ -33,6 +33,11 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "task": "demandes.radier_non_renouvelees",
             "schedule": crontab(hour=1, minute=30),
         },
+        # Processed outbox entries older than a week (app.outbox.CONSERVATION_TRAITEES_JOURS).
+        "indexing-purger-outbox": {
+            "task": "indexing.purger_outbox",
+            "schedule": crontab(hour=3, minute=45),
+        },
         # Date-dependent indexed values (seniority, cotation points) recomputed before the nightly shortlists.
         "indexing-reconstruire": {
             "task": "indexing.reconstruire",

@@ -53,6 +53,14 @@ def sweep_outbox(older_than_s: float | None = None) -> int:
     return consumer.sweep(older_than_s=delay)
 
 
+@shared_task(name="indexing.purger_outbox")
+def purger_outbox() -> int:
+    """Beat task: delete the outbox entries processed more than a week ago."""
+    from app.outbox import purger_traitees
+
+    return purger_traitees()
+
+
 # Not acks_late: a rebuild lost with its worker is not redelivered mid-way (its Redis lock would refuse it until it
 # expires); the next night's rebuild, or the gestionnaire from the suivi page, runs it again.
 @shared_task(name="indexing.reconstruire", acks_late=False)

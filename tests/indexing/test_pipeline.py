@@ -119,3 +119,25 @@ def test_enqueue_failure_is_swallowed_and_the_sweeper_catches_up(clean, es, cele
     assert consumer.sweep(older_than_s=0) == 50
     helpers.wait_until(lambda: helpers.pending() == 0, timeout=20, what="the swept entries to be processed")
     assert helpers.index_in_sync(es)
+
+
+def test_processed_entries_older_than_a_week_are_purged_pending_ones_never(clean, es, monkeypatch) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from app.outbox import purger_traitees
+
+    monkeypatch.setitem(clean.config, "OUTBOX_ENQUEUE_AFTER_COMMIT", False)  # no worker here: nothing to send
+
+    maintenant = datetime.now(UTC)
+    entrees = {
+        "ancienne-traitee": (maintenant - timedelta(days=8), maintenant - timedelta(days=8)),
+        "recente-traitee": (maintenant - timedelta(days=8), maintenant - timedelta(days=6)),
+        "ancienne-en-attente": (maintenant - timedelta(days=30), None),
+    }
+    for numero, (creee, traitee) in entrees.items():
+        entry = record(consumer.KIND_DEMANDE, numero, 1)
+        entry.created_at, entry.processed_at = creee, traitee
+    db.session.commit()
+    assert purger_traitees() == 1
+    restantes = set(db.session.scalars(select(OutboxEntry.entity_id)))
+    assert restantes == {"recente-traitee", "ancienne-en-attente"}
