@@ -49,7 +49,7 @@ class LogementResource(MethodView):
     def get(self, logement_id: int):
         # permission: LOGEMENTS_LIRE
         """Un logement (ETag = révision)."""
-        logement = service.obtenir(logement_id)
+        logement = service.obtenir_pour_lecture(logement_id)
         return logement, 200, {"ETag": etag(logement.revision)}
 
     @requires(Permission.LOGEMENTS_ECRIRE)

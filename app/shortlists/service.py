@@ -13,10 +13,12 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, exists, select
 
+from app.auth.context import current_actor
 from app.cal.models import OUVERTE, ListeCal
 from app.extensions import db
 from app.logements.errors import Introuvable
 from app.logements.models import VACANT, Logement
+from app.logements.service import visibles
 from app.rapprochement.service import aujourdhui, classement
 from app.shortlists.models import ECHOUE, EN_COURS, TERMINE, ShortlistProposition, ShortlistRun
 from matching.options import MatchingOptions
@@ -142,9 +144,13 @@ def obtenir(run_id: str) -> ShortlistRun:
 
 
 def detail(run: ShortlistRun) -> list[dict[str, Any]]:
-    """Proposals grouped by logement, in service order."""
+    """Proposals grouped by logement, in service order, for the logements the caller may read (row-level rule)."""
+    ids = {p.logement_id for p in run.propositions}
+    lisibles = set(db.session.scalars(select(Logement.id).where(Logement.id.in_(ids), visibles(current_actor()))))
     groupes: dict[int, dict[str, Any]] = {}
     for p in run.propositions:
+        if p.logement_id not in lisibles:
+            continue
         groupe = groupes.setdefault(
             p.logement_id, {"logement_id": p.logement_id, "ordre": p.ordre_logement, "candidats": [], "erreur": None}
         )

@@ -84,3 +84,30 @@ def test_candidate_lists_and_searches_are_audited_with_the_numbers_shown(api, mo
     entries = _audit("recherche")
     assert len(entries) == before + 1
     assert sorted(entries[-1].demandes) == shown and entries[-1].organisation == "GUICHET-31"
+
+
+def test_a_reservataire_cannot_open_another_contingents_logement_anywhere(api, monde, app):
+    """The single read, the web candidats page and the nightly proposals follow the same rule as the list."""
+    from datetime import date
+
+    from app.shortlists.service import calculer
+    from tests.web.conftest import login
+
+    demande("R-0", date(2022, 1, 1))
+    indexer()
+    prefecture = creer_logement(api, reference="LGT-PREF", contingent="prefecture")
+    bailleur = creer_logement(api, reference="LGT-BAIL", contingent="bailleur")
+    reservataire = api("reservataire")
+    assert reservataire.get(f"/api/v1/logements/{prefecture['id']}").status_code == 200
+    assert reservataire.get(f"/api/v1/logements/{bailleur['id']}").status_code == 403
+
+    run = calculer(date(2026, 1, 20), n=1, k=2)
+    body = reservataire.get(f"/api/v1/shortlists/{run.id}").get_json()
+    assert [g["logement_id"] for g in body["logements"]] == [prefecture["id"]]
+    tous = api("agent_bailleur").get(f"/api/v1/shortlists/{run.id}").get_json()
+    assert sorted(g["logement_id"] for g in tous["logements"]) == sorted([prefecture["id"], bailleur["id"]])
+
+    navigateur = app.test_client()
+    assert login(navigateur, app, "test-reservataire").status_code == 302
+    assert navigateur.get(f"/logements/{prefecture['id']}/candidats").status_code == 200
+    assert navigateur.get(f"/logements/{bailleur['id']}/candidats").status_code == 403

@@ -107,10 +107,13 @@ def modifier_logement(logement_id: int):
 
 
 def _logement(logement_id: int):
+    """The logement under the row-level read rule (its candidates carry names)."""
     try:
-        return logements.obtenir(logement_id)
+        return logements.obtenir_pour_lecture(logement_id)
     except Introuvable:
         abort(404)
+    except Interdit:
+        abort(403)
 
 
 @bp.route("/logements/<int:logement_id>/candidats")
