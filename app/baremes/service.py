@@ -41,6 +41,7 @@ CODE_CRITERE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 Erreurs = dict[str, list[str]]
 
 _installees: dict[str, int | None] = {}
+SANS_DONNEES = frozenset({"health", "api-docs"})  # blueprints whose requests read no rule nor data
 
 
 class BaremeInvalide(ValueError):
@@ -69,11 +70,12 @@ def synchroniser() -> None:
 
 
 def install(app: Flask) -> None:
-    """Every request but health checks and static files starts with the barèmes in force."""
+    """Every request starts with the barèmes in force, except those that read no data: health checks (which must
+    answer while the database is down), the OpenAPI document and static files."""
 
     @app.before_request
     def _baremes_en_vigueur() -> None:
-        if request.blueprint != "health" and request.endpoint != "static":
+        if request.blueprint not in SANS_DONNEES and request.endpoint != "static":
             synchroniser()
 
 
