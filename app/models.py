@@ -3,7 +3,7 @@
 from app.audit import AuditEntry
 from app.auth.models import Jeton, Organisation, Utilisateur
 from app.baremes.models import VersionBareme
-from app.cal.models import CandidatCal, ListeCal
+from app.cal.models import CandidatCal, Designation, ListeCal
 from app.demandes.models import Demande, DemandeEvenement, Import, ImportErreur
 from app.logements.models import Logement
 from app.outbox import DeadLetter, OutboxEntry
@@ -19,6 +19,7 @@ __all__ = [
     "Demande",
     "DemandeEvenement",
     "Departement",
+    "Designation",
     "Epci",
     "Import",
     "ImportErreur",

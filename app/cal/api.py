@@ -1,5 +1,6 @@
-"""CAL lists: `POST/GET /api/v1/logements/{id}/listes-cal`, `GET /api/v1/listes-cal/{id}`, one POST per workflow
-step of a candidate (`decision`, `proposition`, `reponse`, `bail`) and the exports (CSV, XLSX, PDF)."""
+"""CAL lists: `POST/GET /api/v1/logements/{id}/listes-cal`, the réservataires' designations
+(`/api/v1/logements/{id}/designations`), `GET /api/v1/listes-cal/{id}`, one POST per workflow step of a candidate
+(`decision`, `proposition`, `reponse`, `bail`), the order of presentation and the exports (CSV, XLSX, PDF)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from flask_smorest import Blueprint
 from app import audit
 from app.auth.guard import requires
 from app.auth.permissions import Permission
-from app.cal import exports, service
+from app.cal import designations, exports, service
 from app.cal.schemas import (
     BailInSchema,
     CandidatCalSchema,
     DecisionInSchema,
+    DesignationInSchema,
+    DesignationSchema,
     ListeCalInSchema,
     ListeCalSchema,
     OrdreInSchema,
@@ -45,6 +48,28 @@ class ListesDuLogement(MethodView):
         """Ouvre la liste des candidats présentés à la CAL (au moins trois, sauf motif)."""
         liste = service.creer_liste(logement_id, charger(ListeCalInSchema(), json_body()))
         return liste, 201, {"Location": f"/api/v1/listes-cal/{liste.id}"}
+
+
+@blp.route("/logements/<int:logement_id>/designations")
+class DesignationsDuLogement(MethodView):
+    @requires(Permission.CAL_LIRE)
+    @blp.response(200, DesignationSchema(many=True))
+    def get(self, logement_id: int):
+        # permission: CAL_LIRE
+        """Candidats désignés au bailleur par les réservataires pour ce logement."""
+        rows = designations.du_logement(logement_id)
+        if rows:
+            audit.record_now("lecture", [d.numero_unique for d in rows], designations_logement=logement_id)
+        return rows
+
+    @requires(Permission.CAL_PROPOSER)
+    @blp.doc(requestBody={"content": {"application/json": {"schema": DesignationInSchema}}})
+    @blp.response(201, DesignationSchema(many=True))
+    def post(self, logement_id: int):
+        # permission: CAL_PROPOSER
+        """Le réservataire désigne ses candidats pour un logement de son contingent (remplace sa désignation)."""
+        data = charger(DesignationInSchema(), json_body())
+        return designations.designer(logement_id, data["candidats"]), 201
 
 
 @blp.route("/listes-cal/<int:liste_id>")

@@ -69,3 +69,23 @@ class CandidatCal(db.Model):
     liste: Mapped[ListeCal] = relationship(back_populates="candidats")
 
     __table_args__ = (UniqueConstraint("liste_id", "numero_unique", name="uq_candidats_cal_liste_numero"),)
+
+
+class Designation(db.Model):
+    """A candidate a réservataire designates to the bailleur for a logement of its contingent (gestion en flux: on
+    each vacancy the réservataire whose turn it is proposes households; the bailleur presents them to the CAL)."""
+
+    __tablename__ = "designations"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    logement_id: Mapped[int] = mapped_column(ForeignKey("logements.id", ondelete="CASCADE"), index=True)
+    organisation: Mapped[str] = mapped_column(String(64))  # the réservataire
+    demande_id: Mapped[int] = mapped_column(ForeignKey("demandes.id", ondelete="CASCADE"), index=True)
+    numero_unique: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)  # the réservataire's order of preference, 1-based
+    designe_par: Mapped[str] = mapped_column(String(100))
+    designe_le: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (
+        UniqueConstraint("logement_id", "organisation", "numero_unique", name="uq_designations_logement_org_numero"),
+    )

@@ -29,6 +29,23 @@ class ListeCalInSchema(_Strict):
     motif = fields.String(load_default=None, allow_none=True, validate=_parmi(MOTIFS_MOINS_DE_TROIS))
 
 
+class DesignationInSchema(_Strict):
+    candidats = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(min=1, error="Au moins un candidat"),
+        metadata={"description": "numéros uniques, dans l'ordre de préférence du réservataire"},
+    )
+
+
+class DesignationSchema(Schema):
+    numero_unique = fields.String()
+    organisation = fields.String(metadata={"description": "le réservataire qui désigne"})
+    position = fields.Integer()
+    designe_par = fields.String()
+    designe_le = fields.DateTime()
+
+
 class OrdreInSchema(_Strict):
     candidats = fields.List(
         fields.String(validate=validate.Length(min=1, max=64)),

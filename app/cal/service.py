@@ -130,15 +130,46 @@ def _details(liste: ListeCal, **extra: Any) -> dict[str, Any]:
 # --- opening a list -----------------------------------------------------------------------------------------------
 
 
-def creer_liste(logement_id: int, data: dict[str, Any]) -> ListeCal:
-    actor = current_actor()
-    numeros: list[str] = data["candidats"]
-    motif: str | None = data.get("motif")
-    erreurs = [
+def _doublons(numeros: list[str]) -> list[dict[str, str | None]]:
+    return [
         {"champ": f"candidats.{i}", "message": f"Demande {n} en double dans la liste"}
         for i, n in enumerate(numeros)
         if n in numeros[:i]
     ]
+
+
+def candidats_eligibles(numeros: list[str], logement: Logement, on: date) -> tuple[dict[str, Demande], dict]:
+    """The demandes (locked) of `numeros`, each still eligible to the logement: 422 naming the unknown ones, 409
+    naming the ones that fail a rule. Shared by the CAL list and the réservataires' designations."""
+    rows = {
+        d.numero_unique: d
+        for d in db.session.scalars(select(Demande).where(Demande.numero_unique.in_(numeros)).with_for_update())
+    }
+    inconnues = [
+        {"champ": f"candidats.{i}", "message": f"Demande {n} inconnue"} for i, n in enumerate(numeros) if n not in rows
+    ]
+    if inconnues:
+        raise DonneesInvalides(None, inconnues)
+    lgt = logement.matching_dict()
+    ref = referentiel()
+    dicts = {n: _demande_dict(rows[n]) for n in numeros}
+    refus = []
+    for i, numero in enumerate(numeros):
+        eligibility = evaluate(dicts[numero], lgt, ref, MatchingOptions(on=on))
+        for r in eligibility.exclusions:
+            refus.append({"champ": f"candidats.{i}", "message": f"{numero} : {r.libelle} — {r.explication}"})
+    if refus:
+        raise CandidatNonEligible(
+            f"Non éligible(s) : {', '.join(dict.fromkeys(e['message'].split(' : ')[0] for e in refus))}", refus
+        )
+    return rows, dicts
+
+
+def creer_liste(logement_id: int, data: dict[str, Any]) -> ListeCal:
+    actor = current_actor()
+    numeros: list[str] = data["candidats"]
+    motif: str | None = data.get("motif")
+    erreurs = _doublons(numeros)
     if len(numeros) < MINIMUM_CANDIDATS and motif is None:
         erreurs.append(
             {
@@ -153,29 +184,8 @@ def creer_liste(logement_id: int, data: dict[str, Any]) -> ListeCal:
     logement = logements.obtenir_pour_ecriture(logement_id)
     if logement.etat != VACANT:
         raise EtapeImpossible(f"Le logement {logement.id} n'est pas vacant (état {logement.etat})")
-    rows = {
-        d.numero_unique: d
-        for d in db.session.scalars(select(Demande).where(Demande.numero_unique.in_(numeros)).with_for_update())
-    }
-    inconnues = [
-        {"champ": f"candidats.{i}", "message": f"Demande {n} inconnue"} for i, n in enumerate(numeros) if n not in rows
-    ]
-    if inconnues:
-        raise DonneesInvalides(None, inconnues)
-
     on = aujourdhui()
-    lgt = logement.matching_dict()
-    ref = referentiel()
-    dicts = {n: _demande_dict(rows[n]) for n in numeros}
-    refus = []
-    for i, numero in enumerate(numeros):
-        eligibility = evaluate(dicts[numero], lgt, ref, MatchingOptions(on=on))
-        for r in eligibility.exclusions:
-            refus.append({"champ": f"candidats.{i}", "message": f"{numero} : {r.libelle} — {r.explication}"})
-    if refus:
-        raise CandidatNonEligible(
-            f"Non éligible(s) : {', '.join(dict.fromkeys(e['message'].split(' : ')[0] for e in refus))}", refus
-        )
+    rows, dicts = candidats_eligibles(numeros, logement, on)
     if motif == "dalo_designe_prefet" and not any(dicts[n].get("dalo") for n in numeros):
         raise DonneesInvalides.champ("motif", "Motif dalo_designe_prefet : aucun candidat n'est reconnu DALO")
 

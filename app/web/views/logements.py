@@ -10,6 +10,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from app import audit
 from app.api_errors import ApiError
 from app.auth.permissions import Permission
+from app.cal import designations
 from app.cal import service as cal
 from app.extensions import db
 from app.logements import service as logements
@@ -134,18 +135,51 @@ def candidats(logement_id: int):
     except ApiError as exc:
         flash(exc.message, "erreur")
         return redirect(url_for("web.candidats", logement_id=logement_id))
-    numeros = [c["numero_unique"] for c in resultat["candidats"]]
+    designes = designations.du_logement(logement_id) if g.actor.can(Permission.CAL_LIRE) else []
+    numeros = list(
+        dict.fromkeys([c["numero_unique"] for c in resultat["candidats"]] + [d.numero_unique for d in designes])
+    )
     if numeros:
         audit.record_now("recherche", numeros, page="candidats", logement_id=logement_id)
+    par_numero: dict[str, list[str]] = {}
+    for d in designes:
+        par_numero.setdefault(d.numero_unique, []).append(f"{d.organisation} (choix n° {d.position})")
     return render_template(
         "logements/candidats.html",
         logement=logement,
         resultat=resultat,
         args=request.args,
+        designations=designes,
+        designe_par=par_numero,
+        peut_designer=g.actor.can(Permission.CAL_PROPOSER),
         peut_creer=g.actor.can(Permission.CAL_ECRIRE),
         form=ActionForm(),
         aujourdhui=date.today().isoformat(),
     )
+
+
+@bp.post("/logements/<int:logement_id>/designations")
+@page(Permission.CAL_PROPOSER)
+def designer_candidats(logement_id: int):
+    """The réservataire's designation: the ticked candidates, in the order typed next to them."""
+    choisis = request.form.getlist("candidat")
+    ordre = {n: request.form.get(f"ordre-{n}", type=int) or 999 for n in choisis}
+    numeros = sorted(choisis, key=lambda n: (ordre[n], choisis.index(n)))
+    if not numeros:
+        flash("Cochez au moins un candidat à désigner.", "erreur")
+        return redirect(url_for("web.candidats", logement_id=logement_id))
+    try:
+        designations.designer(logement_id, numeros)
+    except Interdit:
+        db.session.rollback()
+        abort(403)
+    except ApiError as exc:
+        db.session.rollback()
+        details = "; ".join(e["message"] for e in exc.erreurs) if exc.erreurs else ""
+        flash(f"{exc.message}{' : ' + details if details else ''}", "erreur")
+        return redirect(url_for("web.candidats", logement_id=logement_id))
+    flash(f"{len(numeros)} candidat(s) désigné(s) au bailleur.", "succes")
+    return redirect(url_for("web.candidats", logement_id=logement_id) + "#designations")
 
 
 @bp.post("/logements/<int:logement_id>/liste-cal")
