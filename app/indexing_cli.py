@@ -28,6 +28,15 @@ def register(app: Flask) -> None:
         name, created = lifecycle.create()
         click.echo(f"Index {name} créé." if created else f"L'alias existe déjà et désigne {name}.")
 
+    @index_group.command("upgrade")
+    def upgrade_cmd() -> None:
+        """Reconstruit l'index si le fichier de mapping a changé de version (sinon ne fait rien)."""
+        if not lifecycle.needs_upgrade():
+            click.echo(f"L'index est à la version de mapping {lifecycle.current_spec().version} : rien à faire.")
+            return
+        click.echo(f"Nouvelle version de mapping ({lifecycle.current_spec().version}) : reconstruction de l'index.")
+        rebuild_cmd.callback()
+
     @index_group.command("rebuild")
     def rebuild_cmd() -> None:
         """Reconstruit l'index depuis la base, sans interruption (bascule atomique de l'alias)."""

@@ -16,7 +16,13 @@ from indexing.text import fold
 from matching.cotation import points_par_grille
 from matching.dates import to_date
 from matching.demande import Demande, entier, personnes, souhaits
-from matching.menage import categorie_menage, jeune_menage, nb_personnes, nb_personnes_occupation
+from matching.menage import (
+    categorie_menage,
+    jeune_menage,
+    nb_personnes,
+    nb_personnes_occupation,
+    ressources_par_uc,
+)
 from matching.ranking import anciennete_mois, groupe_priorite
 from matching.referentiel import Referentiel
 from matching.rules.localisation import epci_premier_choix
@@ -46,6 +52,9 @@ def _identite(demande: Demande) -> dict[str, Any]:
     return {
         "demandeur_nom": demandeur.get("nom"),
         "demandeur_prenom": demandeur.get("prenom"),
+        # Sort keys: folded here because this cluster has no asciifolding filter for a keyword normalizer.
+        "demandeur_nom_tri": fold(demandeur.get("nom") or "") or None,
+        "demandeur_prenom_tri": fold(demandeur.get("prenom") or "") or None,
         "demandeur_date_naissance": _iso(demandeur.get("date_naissance")),
         "co_demandeurs": [
             {
@@ -89,6 +98,7 @@ def _ressources_situation(demande: Demande) -> dict[str, Any]:
         "revenu_fiscal_reference": entier(demande, "revenu_fiscal_reference"),
         "annee_revenu": demande.get("annee_revenu"),
         "ressources_mensuelles": entier(demande, "ressources_mensuelles"),
+        "ressources_par_uc": ressources_par_uc(demande),  # first-quartile facet (mixité, domain §7)
         "salarie_secteur_prive": bool(demande.get("salarie_secteur_prive")),
         "agent_etat": bool(demande.get("agent_etat")),
         "logement_actuel": demande.get("logement_actuel"),

@@ -1,6 +1,6 @@
 """Index lifecycle of the `demandes` index: create, rebuild (zero downtime), reconcile, status.
 
-Concrete indices are named from the mapping file (`<prefix>-demandes-v1-<timestamp>`) and reached through the alias
+Concrete indices are named from the mapping file (`<prefix>-demandes-v2-<timestamp>`) and reached through the alias
 `<prefix>-demandes`, used for reads and writes. A rebuild loads a new index from the database and swaps the alias in
 one `_aliases` call, only when the new index holds every document expected; changes committed meanwhile are
 replayed from the outbox after the swap (they may have landed in the old index only).
@@ -9,6 +9,7 @@ replayed from the outbox after the swap (they may have landed in the old index o
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -71,6 +72,18 @@ def create() -> tuple[str, bool]:
     name = _create_index(client, spec)
     client.indices.update_aliases(actions=[{"add": {"index": name, "alias": spec.alias, "is_write_index": True}}])
     return name, True
+
+
+def mapping_version(index_name: str) -> int | None:
+    """Mapping version of a concrete index from its name (`<prefix>-demandes-v2-<timestamp>` → 2)."""
+    match = re.search(r"-v(\d+)-\d+$", index_name)
+    return int(match.group(1)) if match else None
+
+
+def needs_upgrade() -> bool:
+    """The alias serves an index built from an older mapping file than the newest one."""
+    client, spec = _client(), current_spec()
+    return any(mapping_version(name) != spec.version for name in alias_targets(client, spec))
 
 
 def expected_count() -> int:

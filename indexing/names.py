@@ -1,5 +1,5 @@
-"""Index names derived from the mapping files: `mappings/demandes-v1.json` → concrete index
-`<prefix>-demandes-v1-<timestamp>`, reached through the alias `<prefix>-demandes`.
+"""Index names derived from the mapping files: `mappings/demandes-v2.json` → concrete index
+`<prefix>-demandes-v2-<timestamp>`, reached through the alias `<prefix>-demandes`.
 
 A breaking mapping change is a new file (`demandes-v2.json`) followed by a rebuild; the newest version wins.
 """

@@ -7,6 +7,8 @@ export FP_DEMO="${FP_DEMO:-1}"
 flask=(.venv/bin/flask --app app)
 # The index and its alias, before anything is written (writes to a missing alias are refused, not auto-created).
 "${flask[@]}" index create
+# A new mapping version (mappings/demandes-vN.json) rebuilds the index before the workers write to it.
+"${flask[@]}" index upgrade
 "${flask[@]}" demo initialiser
 # The index catches up with the database if it was created after the data (a no-op, in seconds, when in sync).
 "${flask[@]}" index reconcile --fix | tail -n 1 || echo "Réconciliation incomplète : voir « flask --app app index status »."

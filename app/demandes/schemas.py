@@ -35,7 +35,7 @@ def _choix(choices: Any, quoi: str) -> validate.OneOf:
     return validate.OneOf(list(choices), error=f"{quoi} inconnu(e) : {{input}}")
 
 
-# Upper bounds: what the search index can hold (mappings/demandes-v1.json: `short` counts, `integer` amounts). A
+# Upper bounds: what the search index can hold (mappings/demandes-v2.json: `short` counts, `integer` amounts). A
 # larger value was accepted here and then failed to index, leaving the demande out of every search.
 COMPTE_MAX = 99
 MONTANT_MAX = 2**31 - 1

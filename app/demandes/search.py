@@ -53,13 +53,13 @@ FACETS: dict[str, tuple[str, int]] = {
 
 # Sortable columns: `tri` value → indexed fields, ascending; `-value` sorts descending (`tri=-date_depot`). Every sort
 # ends with `numero_unique` (unique), so `search_after` never skips nor repeats a demande; absent values come last.
-# The name sorts on the indexed spelling of the demandeur's name (keyword order: case and accents count).
+# The name sorts on the folded name (case and accents ignored: « Élise » between « Durand » and « Fabre »).
 TRIS: dict[str, tuple[str, ...]] = {
     "numero_unique": ("numero_unique",),
     "date_depot": ("date_depot",),
     "date_renouvellement": ("date_renouvellement",),
     "etat": ("etat",),
-    "demandeur": ("demandeur_nom", "demandeur_prenom"),
+    "demandeur": ("demandeur_nom_tri", "demandeur_prenom_tri"),
 }
 TRIS_ADMIS: tuple[str, ...] = tuple(v for cle in TRIS for v in (cle, f"-{cle}"))
 # Without `tri`: oldest filing first (seniority), or, with a name typed, the best match first.

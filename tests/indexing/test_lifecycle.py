@@ -16,7 +16,7 @@ pytestmark = pytest.mark.services
 def test_create_is_idempotent(clean) -> None:
     name, created = lifecycle.create()
     assert not created
-    assert name.startswith(f"{lifecycle.current_spec().alias}-v1-")
+    assert name.startswith(f"{lifecycle.current_spec().alias}-v{lifecycle.current_spec().version}-")
 
 
 def test_rebuild_swaps_and_keeps_changes_made_during_it(clean, es, celery_worker_process) -> None:
@@ -112,3 +112,29 @@ def test_cli_commands(clean, es, monkeypatch) -> None:
     assert clean_run.exit_code == 0 and "Aucun écart" in clean_run.output
     assert runner.invoke(args=["index", "replay-dead-letters"]).exit_code == 0
     assert runner.invoke(args=["index", "create"]).exit_code == 0
+
+
+def test_upgrade_rebuilds_an_index_of_an_older_mapping_version_only(clean, es, app, monkeypatch) -> None:
+    """An index built from demandes-v1.json, still behind the alias after a deploy of demandes-v2.json."""
+    monkeypatch.setitem(clean.config, "OUTBOX_ENQUEUE_AFTER_COMMIT", False)
+    helpers.create_many(20, prefix="031-U-")
+    spec = lifecycle.current_spec()
+    (courant,) = lifecycle.alias_targets(es, spec)
+    ancien = courant.replace(f"-v{spec.version}-", f"-v{spec.version - 1}-")
+    es.indices.create(index=ancien, body=spec.body())
+    es.indices.update_aliases(
+        actions=[
+            {"remove": {"index": courant, "alias": spec.alias}},
+            {"add": {"index": ancien, "alias": spec.alias, "is_write_index": True}},
+        ]
+    )
+    es.indices.delete(index=courant)
+    assert lifecycle.needs_upgrade()
+    result = app.test_cli_runner().invoke(args=["index", "upgrade"])
+    assert result.exit_code == 0, result.output
+    (nouveau,) = lifecycle.alias_targets(es, spec)
+    assert lifecycle.mapping_version(nouveau) == spec.version and not es.indices.exists(index=ancien)
+    assert es.count(index=spec.alias)["count"] == 20
+    encore = app.test_cli_runner().invoke(args=["index", "upgrade"])
+    assert "rien à faire" in encore.output
+    assert lifecycle.alias_targets(es, spec) == [nouveau]

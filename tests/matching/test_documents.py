@@ -19,7 +19,7 @@ from tests.matching.donnees import (
     personne,
 )
 
-MAPPING = json.loads((Path(__file__).parents[2] / "mappings" / "demandes-v1.json").read_text(encoding="utf-8"))
+MAPPING = json.loads((Path(__file__).parents[2] / "mappings" / "demandes-v2.json").read_text(encoding="utf-8"))
 
 
 def _exemple() -> dict:

@@ -121,6 +121,14 @@ def homonymes(fichier, es):
     return {k: numero for k, (numero, _, _) in noms.items()}
 
 
+def test_name_sort_ignores_case_and_accents(homonymes, web):
+    pages = _toutes_les_pages(web("guichet"), "/demandes?etat=active&tri=demandeur")
+    ordre = [n for page in pages for n in page if n in homonymes.values()]
+    # folded alphabetical order (by raw spelling, DUPONT would come first and Dupérat after Dupuit)
+    attendu = ["duperat", "dupont", "dupre", "dupuit", "mondesir", "raymond", "remond"]
+    assert ordre == [homonymes[k] for k in attendu]
+
+
 def test_inner_percent_matches_any_letters_in_the_middle(homonymes, web):
     trouves = set(_numeros_affiches(web("guichet").get("/demandes?q=dup%25t").text))
     assert trouves == {homonymes["dupont"], homonymes["dupuit"], homonymes["duperat"]}  # not Dupré
