@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from matching.dates import add_months
+from matching.format import euros
 from matching.logement import Logement
 from matching.ranking import GROUPE_PRIORITAIRE, GROUPES_PRIORITE
 
@@ -114,6 +115,26 @@ def _choix_commune(lgt: Logement, _on: date) -> dict[str, tuple[str, Query]]:
     return out
 
 
+def _premier_quartile(lgt: Logement, on: date) -> dict[str, tuple[str, Query]]:
+    """Households at or below the first-quartile threshold of the logement's EPCI for the year (mixité, domain §7),
+    on resources per consumption unit; no buckets (the facet is not shown) when no threshold is configured."""
+    from app.referentiel.service import referentiel
+    from app.statistiques import seuils
+
+    valeur = seuils.seuil(referentiel().epci_of(lgt.commune), on.year)
+    if valeur is None:
+        return {}
+    montant = float(valeur)
+    return {
+        "oui": (
+            f"Premier quartile (au plus {euros(montant)} par UC, seuil {on.year})",
+            {"range": {"ressources_par_uc": {"lte": montant}}},
+        ),
+        "non": ("Au-dessus du seuil", {"range": {"ressources_par_uc": {"gt": montant}}}),
+        "inconnu": ("Ressources non renseignées", {"bool": {"must_not": [{"exists": {"field": "ressources_par_uc"}}]}}),
+    }
+
+
 FACETTES: dict[str, Facette] = {
     f.code: f
     for f in (
@@ -123,6 +144,7 @@ FACETTES: dict[str, Facette] = {
         Facette("logement_actuel", "Logement actuel", _logement_actuel),
         Facette("contingent", "Éligibilité par contingent", _contingents, exclusive=False),
         Facette("choix_commune", "Rang de la commune dans les souhaits (N° choix)", _choix_commune),
+        Facette("premier_quartile", "Premier quartile de ressources", _premier_quartile),
     )
 }
 

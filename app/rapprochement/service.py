@@ -132,6 +132,8 @@ def corps_recherche(lgt: Logement, recherche: Recherche, search_after: list[Any]
     for code, facette in FACETTES.items():
         autres = [q for other, q in selections.items() if other != code]
         buckets = {valeur: q for valeur, (_, q) in facette.buckets(lgt, options.on).items()}
+        if not buckets:  # a facet that does not apply here (first quartile without a threshold)
+            continue
         facettes[code] = {"filter": {"bool": {"filter": autres}}, "aggs": {"v": {"filters": {"filters": buckets}}}}
     body: Query = {
         "query": {"constant_score": {"filter": {"bool": {"filter": tous}}}},
@@ -197,6 +199,8 @@ def _search(body: Query) -> dict[str, Any]:
 def _facettes(aggs: dict[str, Any], lgt: Logement, recherche: Recherche, on: date) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for code, facette in FACETTES.items():
+        if code not in aggs:
+            continue
         buckets = aggs[code]["v"]["buckets"]
         choisies = set(recherche.filtres.get(code) or [])
         valeurs = []

@@ -105,3 +105,12 @@ def lister() -> list[SeuilPremierQuartile]:
 
 def par_epci_annee() -> dict[tuple[str, int], Decimal]:
     return {(s.epci, s.annee): s.seuil for s in lister()}
+
+
+def seuil(epci: str | None, annee: int) -> Decimal | None:
+    """The threshold of an EPCI for a year (None when not configured)."""
+    if not epci:
+        return None
+    return db.session.scalar(
+        select(SeuilPremierQuartile.seuil).where(SeuilPremierQuartile.epci == epci, SeuilPremierQuartile.annee == annee)
+    )

@@ -227,3 +227,47 @@ def test_inline_logement_of_category_indifferent_keeps_every_wished_type(jeu, ap
         "/api/v1/logements", json={**LOGEMENT, "reference": "LGT-INDIFF", "type_bien": "indifferent"}
     )
     assert stored.status_code == 422 and [e["champ"] for e in stored.get_json()["erreurs"]] == ["type_bien"]
+
+
+@pytest.fixture
+def sans_seuils(monde):
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    db.session.execute(text("TRUNCATE seuils_premier_quartile"))
+    db.session.commit()
+    yield
+    db.session.rollback()
+    db.session.execute(text("TRUNCATE seuils_premier_quartile"))
+    db.session.commit()
+
+
+def test_first_quartile_facet_appears_with_the_epci_threshold_of_the_year(sans_seuils, api):
+    """Toulouse Métropole, threshold 10 000 € per UC. One person: 9 000 € and 10 000 € (the threshold itself) are
+    first quartile, 15 000 € is not; a couple (1.5 UC) with 14 000 € has 9 333 € per UC: first quartile."""
+    from decimal import Decimal
+
+    from app.extensions import db
+    from app.rapprochement.service import aujourdhui
+    from app.statistiques.models import SeuilPremierQuartile
+    from tests.rapprochement.fixtures import TOULOUSE_METROPOLE
+
+    co = {"nom": "Ngô", "prenom": "Anh", "date_naissance": "1985-03-03", "lien": "conjoint"}
+    demande("Q-9000", date(2023, 1, 1), revenu_fiscal_reference=9000)
+    demande("Q-10000", date(2023, 2, 1), revenu_fiscal_reference=10000)
+    demande("Q-15000", date(2023, 3, 1), revenu_fiscal_reference=15000)
+    demande("Q-COUPLE", date(2023, 4, 1), revenu_fiscal_reference=14000, co_demandeurs=[co])
+    indexer()
+    logement = creer_logement(api)
+    sans = _candidats(api, logement["id"])
+    assert sans["total"] == 4
+    assert "premier_quartile" not in sans["facettes"]  # no threshold configured: no facet
+
+    annee = aujourdhui().year
+    db.session.add(SeuilPremierQuartile(epci=TOULOUSE_METROPOLE, annee=annee, seuil=Decimal(10000), modifie_par="t"))
+    db.session.commit()
+    tous = _candidats(api, logement["id"])
+    assert {v["valeur"]: v["nombre"] for v in tous["facettes"]["premier_quartile"]["valeurs"]} == {"oui": 3, "non": 1}
+    choisis = _candidats(api, logement["id"], "?premier_quartile=oui")
+    assert [c["numero_unique"] for c in choisis["candidats"]] == ["Q-9000", "Q-10000", "Q-COUPLE"]
