@@ -317,7 +317,10 @@ def _candidats(client, **params) -> set[str]:
 def test_search_by_logement_categorie_indifferent_does_not_constrain_the_type(souhaits_type_bien, web):
     client = web("agent_bailleur")
     form = client.get("/recherche-logement").text
-    assert re.search(r'<option value="indifferent"\s*>Indifférent</option>', form)
+    # « Indifférent » is what an empty form asks for: no blank choice to fall into « Champ obligatoire »
+    select = re.search(r'<select id="r-type_bien".*?</select>', form, re.S).group(0)
+    assert re.search(r'<option value="indifferent"\s*selected\s*>Indifférent</option>', select)
+    assert 'value=""' not in select
     indifferent = _candidats(client, type_bien="indifferent")
     assert set(souhaits_type_bien.values()) <= indifferent  # maison, appartement and indifférent wishes
     maison = _candidats(client, type_bien="maison")
