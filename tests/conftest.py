@@ -64,6 +64,18 @@ def app():
     return flask_app
 
 
+@pytest.fixture(autouse=True)
+def sans_exclusions_en_cache(request):
+    """Exclusion counts are cached two minutes (app.rapprochement.cache_exclusions): a test must not read the
+    counts an earlier test computed on another file for an identical logement."""
+    if "app" in request.fixturenames:
+        flask_app = request.getfixturevalue("app")
+        redis = flask_app.extensions["redis"]
+        prefixe = flask_app.config["SETTINGS"].es_index_prefix
+        for cle in redis.scan_iter(f"{prefixe}:exclusions:*"):
+            redis.delete(cle)
+
+
 @pytest.fixture
 def app_ctx(app):
     with app.app_context():

@@ -98,5 +98,8 @@ class CandidatsSchema(Schema):
     candidats = fields.List(fields.Dict(), metadata={"description": "candidats classés et expliqués"})
     facettes = fields.Dict(keys=fields.String(), values=fields.Dict())
     exclusions = fields.List(fields.Nested(_ExclusionSchema))
+    exclusions_comptees_le = fields.DateTime(
+        metadata={"description": "heure du décompte des exclusions (mis en cache deux minutes au plus)"}
+    )
     suivant = fields.String(allow_none=True, metadata={"description": "curseur de la page suivante"})
     took_ms = fields.Integer(allow_none=True)

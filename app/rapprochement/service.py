@@ -1,15 +1,13 @@
-"""Candidates of a logement: one Elasticsearch search returns the ranked page, the facets and the exclusions.
+"""Candidates of a logement, in one `_msearch` of two searches that Elasticsearch runs in parallel:
 
-The search body, built from `matching.search`:
-
-* `query`: the demandes that pass at least n − 1 of the n rule clauses (constant score, filter context);
-* `post_filter`: all n clauses plus the selected facet values → the hits and `total` are the eligible candidates;
-* `aggs.exclusions`: a `filters` aggregation with, per rule, `must_not` its clause. Inside the query scope a
-  document failing one clause passes all the others, so each count is exactly "excluded by this rule alone"
-  ("pourquoi si peu de candidats ?");
-* `aggs.facettes`: under a filter of all n clauses, one `filters` aggregation per facet, each under the
-  selections of the *other* facets (disjunctive facets: counts stay right when a value is selected);
-* `sort`: the strategy's multi-key sort ending with `numero_unique` (stable), paged with `search_after`.
+* the candidates: `query` = every rule clause of `matching.search` (constant score, filter context), `post_filter`
+  = the selected facet values, so the hits and `total` are the eligible candidates of the selection; `aggs` = one
+  `filters` aggregation per facet, each under the selections of the *other* facets (disjunctive facets: counts stay
+  right when a value is selected); `sort` = the strategy's multi-key sort ending with `numero_unique` (stable),
+  paged with `search_after`;
+* the exclusion counts (`corps_exclusions`): the demandes passing at least n − 1 of the n rule clauses, and per rule
+  a `must_not` of its clause: a demande there fails that rule alone ("pourquoi si peu de candidats ?"). They are
+  cached two minutes (`cache_exclusions`): ticking facets or paging does not count them again.
 """
 
 from __future__ import annotations
@@ -28,6 +26,7 @@ from elasticsearch import NotFoundError, TransportError
 from flask import current_app
 
 from app.logements.errors import DonneesInvalides, RechercheIndisponible
+from app.rapprochement import cache_exclusions
 from app.rapprochement.facettes import FACETTES, filtre_selection
 from app.referentiel.service import referentiel
 from indexing.names import demandes_spec
@@ -219,6 +218,10 @@ def _exclusions(aggs: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"code": code, "libelle": LIBELLES[code], "nombre": int(b["doc_count"])} for code, b in buckets.items()]
 
 
+def _maintenant() -> str:
+    return datetime.now(ZoneInfo(current_app.config["SETTINGS"].timezone)).isoformat(timespec="seconds")
+
+
 def candidats(logement: Logement | dict[str, Any], recherche: Recherche) -> dict[str, Any]:
     """Ranked, explained candidates of the logement, with facets, exclusions and the next-page cursor."""
     lgt = as_logement(logement)
@@ -227,7 +230,16 @@ def candidats(logement: Logement | dict[str, Any], recherche: Recherche) -> dict
     if recherche.suivant:
         after, rang = decoder_curseur(recherche.suivant, empreinte)
     options = recherche.options()
-    response, exclusions = _msearch(corps_recherche(lgt, recherche, after), corps_exclusions(lgt, recherche))
+    corps_ex = corps_exclusions(lgt, recherche)
+    comptes = cache_exclusions.lire(corps_ex)
+    if comptes is None:
+        response, exclusions = _msearch(corps_recherche(lgt, recherche, after), corps_ex)
+        comptes = {"exclusions": _exclusions(exclusions["aggregations"]), "le": _maintenant()}
+        cache_exclusions.ecrire(corps_ex, comptes)
+        took = max(response.get("took", 0), exclusions.get("took", 0))
+    else:
+        response = _search(corps_recherche(lgt, recherche, after))
+        took = response.get("took", 0)
     hits = response["hits"]["hits"]
     ref = referentiel()
     liste = [expliquer(hit["_source"], lgt, ref, options, rang + i) for i, hit in enumerate(hits, start=1)]
@@ -241,9 +253,10 @@ def candidats(logement: Logement | dict[str, Any], recherche: Recherche) -> dict
         "total": total,
         "candidats": liste,
         "facettes": _facettes(response["aggregations"], lgt, recherche, options.on),
-        "exclusions": _exclusions(exclusions["aggregations"]),
+        "exclusions": comptes["exclusions"],
+        "exclusions_comptees_le": comptes["le"],
         "suivant": suivant,
-        "took_ms": max(response.get("took", 0), exclusions.get("took", 0)),
+        "took_ms": took,
     }
 
 

@@ -101,6 +101,23 @@ def test_exclusions_count_demandes_failing_exactly_that_rule(jeu, api):
     assert next(e for e in body["exclusions"] if e["code"] == "ressources")["libelle"] == "Plafond de ressources"
 
 
+def test_exclusion_counts_are_kept_two_minutes_and_say_when_they_were_counted(jeu, api, app):
+    premier = _candidats(api, jeu["id"])
+    # a new household excluded by the typology alone, indexed right away
+    demande("X-TYPO-2", date(2020, 1, 1), souhaits={"typologies": ["T5"]})
+    indexer()
+    coche = _candidats(api, jeu["id"], "?groupe_priorite=2")  # ticking a facet reuses the counts, with their time
+    assert coche["exclusions"] == premier["exclusions"]
+    assert coche["exclusions_comptees_le"] == premier["exclusions_comptees_le"]
+    # once the two minutes are over (here: the cache emptied), the counts are taken again and see the new household
+    redis = app.extensions["redis"]
+    for cle in redis.scan_iter(f"{app.config['SETTINGS'].es_index_prefix}:exclusions:*"):
+        assert 0 < redis.ttl(cle) <= 120
+        redis.delete(cle)
+    apres = {e["code"]: e["nombre"] for e in _candidats(api, jeu["id"])["exclusions"]}
+    assert apres["typologie"] == 2
+
+
 def test_facet_counts_sum_to_the_total_and_stay_right_under_a_selection(jeu, api):
     body = _candidats(api, jeu["id"])
     facettes = body["facettes"]
