@@ -1,4 +1,4 @@
-"""Elasticsearch request bodies for a vacant logement: candidates, exclusion counts, name search.
+"""Elasticsearch request bodies for a vacant logement (rule clauses, candidates, sort) and the name search.
 
 Every eligibility rule that can be expressed on the indexed document becomes one filter clause, keyed by the
 rule code (`rule_clauses`); a rule always satisfied for this logement (e.g. `rdc` on an upper floor) has no
@@ -176,33 +176,6 @@ def candidate_query(
         "sort": sort_clause(logement, referentiel, opts),
         "size": opts.size,
         "track_total_hits": True,
-    }
-
-
-def exclusion_queries(
-    logement: Logement | Mapping[str, Any], referentiel: Referentiel, options: MatchingOptions | None = None
-) -> dict[str, Query]:
-    """Per rule code, the demandes that pass every other rule but fail this one (excluded by it alone)."""
-    clauses = rule_clauses(logement, referentiel, options)
-    return {
-        code: {
-            "bool": {
-                "filter": [q for other, q in clauses.items() if other != code],
-                "must_not": [clause],
-            }
-        }
-        for code, clause in clauses.items()
-    }
-
-
-def exclusion_aggregation(
-    logement: Logement | Mapping[str, Any], referentiel: Referentiel, options: MatchingOptions | None = None
-) -> Query:
-    """One `size: 0` body counting the exclusions per rule with a `filters` aggregation."""
-    return {
-        "size": 0,
-        "track_total_hits": False,
-        "aggs": {"exclusions": {"filters": {"filters": exclusion_queries(logement, referentiel, options)}}},
     }
 
 

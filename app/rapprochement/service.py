@@ -34,7 +34,7 @@ from matching.candidats import expliquer
 from matching.logement import Logement, as_logement
 from matching.options import MatchingOptions
 from matching.rules import LIBELLES
-from matching.search import rule_clauses, sort_clause
+from matching.search import candidate_query, rule_clauses, sort_clause
 
 Query = dict[str, Any]
 
@@ -270,10 +270,8 @@ def classement(
     passes over households already proposed for older logements reads deep into a list in a few requests
     instead of one request per `taille` skipped households (same order: search_after on the same sort)."""
     lgt = as_logement(logement)
-    ref = referentiel()
     body: Query = {
-        "query": {"bool": {"filter": list(rule_clauses(lgt, ref, options).values())}},
-        "sort": sort_clause(lgt, ref, options),
+        **candidate_query(lgt, referentiel(), options),
         "size": taille,
         "_source": False,
         "track_total_hits": False,

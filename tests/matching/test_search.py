@@ -13,8 +13,6 @@ from matching.options import MatchingOptions
 from matching.rules import evaluate
 from matching.search import (
     candidate_query,
-    exclusion_aggregation,
-    exclusion_queries,
     name_query,
     rule_clauses,
 )
@@ -193,29 +191,9 @@ def test_sort_per_strategy() -> None:
     assert "points_cotation.default" in [next(iter(k)) for k in sicoval["sort"]]
 
 
-def test_exclusion_queries_negate_exactly_one_rule() -> None:
-    lgt = logement(etage=0, contingent="prefecture")
-    clauses = rule_clauses(lgt, REFERENTIEL, OPTS)
-    exclusions = exclusion_queries(lgt, REFERENTIEL, OPTS)
-    assert set(exclusions) == set(clauses)
-    for code, query in exclusions.items():
-        assert query["bool"]["must_not"] == [clauses[code]]
-        assert len(query["bool"]["filter"]) == len(clauses) - 1 and clauses[code] not in query["bool"]["filter"]
-    body = exclusion_aggregation(lgt, REFERENTIEL, OPTS)
-    assert body["size"] == 0 and set(body["aggs"]["exclusions"]["filters"]["filters"]) == set(clauses)
-
-
-def test_exclusion_query_counts_a_household_excluded_only_by_that_rule() -> None:
-    lgt = logement(etage=0)
-    only_rdc = doc(souhaits={"rdc_accepte": False})
-    exclusions = exclusion_queries(lgt, REFERENTIEL, OPTS)
-    assert [code for code, q in exclusions.items() if matches(q, only_rdc)] == ["rdc"]
-
-
 def test_bodies_are_json_serialisable() -> None:
     lgt = logement()
     json.dumps(candidate_query(lgt, REFERENTIEL, MatchingOptions(on=ON, taux_effort_max=0.3)))
-    json.dumps(exclusion_aggregation(lgt, REFERENTIEL, OPTS))
 
 
 def test_name_query_folds_the_input() -> None:
