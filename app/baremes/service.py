@@ -154,7 +154,7 @@ def enregistrer_plafonds(saisie: Mapping[str, Any]) -> VersionBareme:
     annee = _entier(saisie.get("annee"), "annee", errors, ANNEE_MIN, ANNEE_MAX, obligatoire=True)
     par_zone = bool(table and table.get("par_zone"))
     zone = str(saisie.get("zone") or "").strip() or None
-    zones = _zones(table) if par_zone else []
+    zones = zones_de(table) if par_zone else []
     if par_zone and zone not in zones:
         errors["zone"] = [f"Zone obligatoire pour le {financement} : {', '.join(zones)}."]
     elif not par_zone and zone:
@@ -196,7 +196,8 @@ def enregistrer_plafonds(saisie: Mapping[str, Any]) -> VersionBareme:
     )
 
 
-def _zones(table: Mapping[str, Any]) -> list[str]:
+def zones_de(table: Mapping[str, Any]) -> list[str]:
+    """The ABC zones a financing by zone (PLI) has ceilings for, over all its years."""
     zones: dict[str, None] = {}
     for valeurs in table["annees"].values():
         zones.update(dict.fromkeys(valeurs.get("zones", {})))

@@ -28,7 +28,7 @@ def _page(erreurs: dict[str, Any] | None = None, status: int = 200):
         "administration/baremes.html",
         lignes_plafonds=baremes.tableau_plafonds(),
         financements=plafonds["financements"],
-        zones={code: baremes._zones(t) for code, t in plafonds["financements"].items() if t.get("par_zone")},
+        zones={code: baremes.zones_de(t) for code, t in plafonds["financements"].items() if t.get("par_zone")},
         grilles=cotation["grilles"],
         grille_par_defaut=GRILLE_PAR_DEFAUT,
         types=TYPES_CRITERES,
