@@ -165,9 +165,16 @@ class RebuildReport:
     seconds: float
 
 
+# A rebuild renews its lock as it goes; one killed with its process frees it after this long, not hours later.
+REBUILD_LOCK_TTL_S = 600
+
+
+def rebuild_lock_name() -> str:
+    return f"{current_app.config['SETTINGS'].es_index_prefix}:lock:rebuild-demandes"
+
+
 def _rebuild_lock():
-    prefix = current_app.config["SETTINGS"].es_index_prefix
-    return current_app.extensions["redis"].lock(f"{prefix}:lock:rebuild-demandes", timeout=6 * 3600, blocking=False)
+    return current_app.extensions["redis"].lock(rebuild_lock_name(), timeout=REBUILD_LOCK_TTL_S, blocking=False)
 
 
 def rebuild(progress: Progress | None = None, on_total: Callable[[int], None] | None = None) -> RebuildReport:
@@ -185,8 +192,18 @@ def rebuild(progress: Progress | None = None, on_total: Callable[[int], None] | 
         if on_total:
             on_total(expected)
         new_index = _create_index(client, spec, refresh_interval="-1")
+        renewed = time.monotonic()
+
+        def progress_and_renew(n: int) -> None:
+            nonlocal renewed
+            if time.monotonic() - renewed > REBUILD_LOCK_TTL_S / 4:
+                lock.reacquire()
+                renewed = time.monotonic()
+            if progress:
+                progress(n)
+
         try:
-            loaded = load_all(new_index, progress)
+            loaded = load_all(new_index, progress_and_renew)
             body_settings = spec.body().get("settings", {})
             client.indices.put_settings(
                 index=new_index, settings={"refresh_interval": body_settings.get("refresh_interval", "1s")}
@@ -207,6 +224,7 @@ def rebuild(progress: Progress | None = None, on_total: Callable[[int], None] | 
         except BaseException:
             client.indices.delete(index=new_index, ignore_unavailable=True)
             raise
+        lock.reacquire()
         replayed = replay_since(start_outbox_id, new_index)
         for name in old:
             client.indices.delete(index=name, ignore_unavailable=True)

@@ -61,8 +61,8 @@ def purger_outbox() -> int:
     return purger_traitees()
 
 
-# Not acks_late: a rebuild lost with its worker is not redelivered mid-way (its Redis lock would refuse it until it
-# expires); the next night's rebuild, or the gestionnaire from the suivi page, runs it again.
+# Not acks_late: a rebuild lost with its worker is not redelivered mid-way (its Redis lock refuses a new one for up to
+# lifecycle.REBUILD_LOCK_TTL_S); the next night's rebuild, or the gestionnaire from the suivi page, runs it again.
 @shared_task(name="indexing.reconstruire", acks_late=False)
 def reconstruire(motif: str = "nocturne") -> dict[str, object]:
     from indexing.reconstruction import reconstruire as run

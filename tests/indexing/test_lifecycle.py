@@ -138,3 +138,14 @@ def test_upgrade_rebuilds_an_index_of_an_older_mapping_version_only(clean, es, a
     encore = app.test_cli_runner().invoke(args=["index", "upgrade"])
     assert "rien à faire" in encore.output
     assert lifecycle.alias_targets(es, spec) == [nouveau]
+
+
+def test_a_rebuild_holds_a_lock_that_expires_within_minutes_if_its_process_dies(clean, es, monkeypatch) -> None:
+    monkeypatch.setitem(clean.config, "OUTBOX_ENQUEUE_AFTER_COMMIT", False)
+    helpers.create_many(5, prefix="031-L-")
+    redis = clean.extensions["redis"]
+    ttls: list[int] = []
+    lifecycle.rebuild(progress=lambda n: ttls.append(redis.pttl(lifecycle.rebuild_lock_name())))
+    # were the process killed at any of these moments, the next rebuild would wait minutes, not hours
+    assert ttls and all(0 < ttl <= 15 * 60 * 1000 for ttl in ttls)
+    assert redis.pttl(lifecycle.rebuild_lock_name()) == -2  # released at the end
