@@ -49,6 +49,7 @@ EVENEMENTS = {
     "renouvellement": "Renouvellement",
     "radiation": "Radiation",
     "reactivation": "Réactivation",
+    "designation": "Désignation par un réservataire",
     "cal_inscription": "Inscription sur une liste CAL",
     "cal_ordre": "Changement de rang sur une liste CAL",
     "cal_decision": "Décision de la CAL",
