@@ -38,6 +38,11 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
         super().__init__(self.message)
 
+    def en_clair(self) -> str:
+        """The message followed by the field messages, for a page that shows the error on one line."""
+        details = "; ".join(str(e["message"]) for e in self.erreurs)
+        return f"{self.message} : {details}" if details else self.message
+
     def body(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.erreurs:

@@ -159,16 +159,12 @@ def token(app) -> str:
 
 
 def api_latencies(app, ids: list[int], repetitions: int) -> dict[str, Any]:
+    from app.rapprochement import cache_exclusions
+
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token(app)}"}
     e2e, took, totals, ratios, coche = [], [], {}, [], []
-    redis = app.extensions["redis"]
     prefixe = app.config["SETTINGS"].es_index_prefix
-
-    def oublier_exclusions() -> None:
-        for cle in redis.scan_iter(f"{prefixe}:exclusions:*"):
-            redis.delete(cle)
-
     def appel(url: str) -> tuple[float, dict[str, Any]]:
         t0 = time.perf_counter()
         response = client.get(url, headers=headers)
@@ -187,7 +183,7 @@ def api_latencies(app, ids: list[int], repetitions: int) -> dict[str, Any]:
             # First view of a list, the cold case: the shard request cache (emptied by every refresh with changes on
             # a live index) and the two-minute cache of the exclusion counts are both emptied first.
             es.indices.clear_cache(index=alias, request=True)
-            oublier_exclusions()
+            cache_exclusions.vider()
             ms, body = appel(f"/api/v1/logements/{logement_id}/candidats")
             e2e.append(ms)
             took.append(float(body["took_ms"]))

@@ -33,6 +33,7 @@ def main() -> None:
 
     app = create_app()
     with app.app_context():
+        from app.rapprochement.facettes import applicables
         from app.rapprochement.service import Recherche, alias_demandes, corps_exclusions, corps_recherche
         from matching.logement import as_logement
 
@@ -40,7 +41,7 @@ def main() -> None:
         took: dict[str, list[int]] = {}
         for row in bench_matching.logement_rows(args.logements, seed=args.seed):
             logement = as_logement(row)
-            body = corps_recherche(logement, Recherche())
+            body = corps_recherche(logement, Recherche(), applicables(logement, Recherche().options().on))
             sans_facettes = copy.deepcopy(body)
             del sans_facettes["aggs"]
             variants = {"candidates + facets": body, "candidates only": sans_facettes,

@@ -69,11 +69,10 @@ def sans_exclusions_en_cache(request):
     """Exclusion counts are cached two minutes (app.rapprochement.cache_exclusions): a test must not read the
     counts an earlier test computed on another file for an identical logement."""
     if "app" in request.fixturenames:
-        flask_app = request.getfixturevalue("app")
-        redis = flask_app.extensions["redis"]
-        prefixe = flask_app.config["SETTINGS"].es_index_prefix
-        for cle in redis.scan_iter(f"{prefixe}:exclusions:*"):
-            redis.delete(cle)
+        from app.rapprochement import cache_exclusions
+
+        with request.getfixturevalue("app").app_context():
+            cache_exclusions.vider()
 
 
 @pytest.fixture

@@ -86,8 +86,9 @@ def version_en_vigueur(nom: str) -> VersionBareme | None:
 
 
 def contenu_en_vigueur(nom: str) -> dict[str, Any]:
-    version = version_en_vigueur(nom)
-    return version.contenu if version is not None else config.fichier(nom)
+    """The version in force as this request or task installed it (`synchroniser`); read it again from the database
+    only under the lock of a change (`_enregistrer`)."""
+    return config.load(nom)
 
 
 def historique(limit: int = 30) -> list[VersionBareme]:
@@ -98,7 +99,8 @@ def _enregistrer(nom: str, appliquer, resume: str, **audit_details: Any) -> Vers
     """Apply `appliquer(contenu)` to the version in force, under a lock, as a new version (audited)."""
     actor = current_actor()
     db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:cle))"), {"cle": f"baremes:{nom}"})
-    contenu = copy.deepcopy(contenu_en_vigueur(nom))
+    version = version_en_vigueur(nom)  # under the lock: the latest, even if saved since this request began
+    contenu = copy.deepcopy(version.contenu if version is not None else config.fichier(nom))
     appliquer(contenu)
     version = VersionBareme(nom=nom, contenu=contenu, resume=resume[:300], modifie_par=actor.login)
     db.session.add(version)

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from app.auth.context import current_actor
 from app.cal.models import Designation
-from app.cal.service import EtapeImpossible, _doublons, _evenement, candidats_eligibles
+from app.cal.service import EtapeImpossible, candidats_eligibles, doublons, evenement
 from app.extensions import db
 from app.logements import service as logements
 from app.logements.errors import DonneesInvalides
@@ -24,7 +24,7 @@ MAXIMUM_DESIGNES = 10
 
 def designer(logement_id: int, numeros: list[str]) -> list[Designation]:
     actor = current_actor()
-    erreurs = _doublons(numeros)
+    erreurs = doublons(numeros)
     if len(numeros) > MAXIMUM_DESIGNES:
         erreurs.append({"champ": "candidats", "message": f"Au plus {MAXIMUM_DESIGNES} candidats désignés"})
     if erreurs:
@@ -53,7 +53,7 @@ def designer(logement_id: int, numeros: list[str]) -> list[Designation]:
     ]
     db.session.add_all(designations)
     for d in designations:
-        _evenement(
+        evenement(
             rows[d.numero_unique],
             "designation",
             actor,

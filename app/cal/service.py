@@ -62,7 +62,7 @@ class EtapeImpossible(Conflit):
 # --- helpers ----------------------------------------------------------------------------------------------------
 
 
-def _evenement(demande: Demande, type_: str, actor: Actor, details: dict[str, Any]) -> None:
+def evenement(demande: Demande, type_: str, actor: Actor, details: dict[str, Any]) -> None:
     db.session.add(
         DemandeEvenement(
             demande_id=demande.id,
@@ -114,6 +114,13 @@ def _candidat(liste: ListeCal, numero: str) -> CandidatCal:
     raise Introuvable(f"La demande {numero} n'est pas sur la liste CAL {liste.id}")
 
 
+def _candidat_a_traiter(liste_id: int, numero: str) -> tuple[Actor, ListeCal, CandidatCal]:
+    """The start of every workflow step: the acting agent, the open list locked for writing, the candidate."""
+    liste = obtenir_liste(liste_id, pour_ecriture=True)
+    _ouverte(liste)
+    return current_actor(), liste, _candidat(liste, numero)
+
+
 def _demande_verrouillee(candidat: CandidatCal) -> Demande:
     return db.session.get(Demande, candidat.demande_id, with_for_update=True)
 
@@ -130,7 +137,7 @@ def _details(liste: ListeCal, **extra: Any) -> dict[str, Any]:
 # --- opening a list -----------------------------------------------------------------------------------------------
 
 
-def _doublons(numeros: list[str]) -> list[dict[str, str | None]]:
+def doublons(numeros: list[str]) -> list[dict[str, str | None]]:
     return [
         {"champ": f"candidats.{i}", "message": f"Demande {n} en double dans la liste"}
         for i, n in enumerate(numeros)
@@ -169,7 +176,7 @@ def creer_liste(logement_id: int, data: dict[str, Any]) -> ListeCal:
     actor = current_actor()
     numeros: list[str] = data["candidats"]
     motif: str | None = data.get("motif")
-    erreurs = _doublons(numeros)
+    erreurs = doublons(numeros)
     if len(numeros) < MINIMUM_CANDIDATS and motif is None:
         erreurs.append(
             {
@@ -213,7 +220,7 @@ def creer_liste(logement_id: int, data: dict[str, Any]) -> ListeCal:
     logement.revision += 1
     db.session.flush()
     for candidat in liste.candidats:
-        _evenement(
+        evenement(
             rows[candidat.numero_unique],
             "cal_inscription",
             actor,
@@ -271,7 +278,7 @@ def reordonner(liste_id: int, numeros: list[str], revision: int | None) -> Liste
         return liste
     liste.revision += 1
     for candidat, avant, apres in deplaces:
-        _evenement(
+        evenement(
             _demande_verrouillee(candidat),
             "cal_ordre",
             actor,
@@ -286,10 +293,7 @@ def reordonner(liste_id: int, numeros: list[str], revision: int | None) -> Liste
 
 
 def decider(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
-    actor = current_actor()
-    liste = obtenir_liste(liste_id, pour_ecriture=True)
-    _ouverte(liste)
-    candidat = _candidat(liste, numero)
+    actor, liste, candidat = _candidat_a_traiter(liste_id, numero)
     if candidat.decision is not None:
         raise EtapeImpossible(f"La CAL a déjà statué sur {numero} ({candidat.decision})")
     decision = data["decision"]
@@ -311,7 +315,7 @@ def decider(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
     candidat.decision_details = details
     candidat.date_decision = data.get("date_decision") or liste.date_commission
     liste.revision += 1
-    _evenement(
+    evenement(
         _demande_verrouillee(candidat),
         "cal_decision",
         actor,
@@ -322,10 +326,7 @@ def decider(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
 
 
 def proposer(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
-    actor = current_actor()
-    liste = obtenir_liste(liste_id, pour_ecriture=True)
-    _ouverte(liste)
-    candidat = _candidat(liste, numero)
+    actor, liste, candidat = _candidat_a_traiter(liste_id, numero)
     if candidat.decision not in DECISIONS_POSITIVES:
         raise EtapeImpossible(f"Pas de décision d'attribution de la CAL pour {numero} : proposition impossible")
     if candidat.date_proposition is not None:
@@ -345,7 +346,7 @@ def proposer(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
         )
     candidat.date_proposition, candidat.date_limite_reponse = le, limite
     liste.revision += 1
-    _evenement(
+    evenement(
         _demande_verrouillee(candidat),
         "proposition",
         actor,
@@ -356,10 +357,7 @@ def proposer(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
 
 
 def repondre(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
-    actor = current_actor()
-    liste = obtenir_liste(liste_id, pour_ecriture=True)
-    _ouverte(liste)
-    candidat = _candidat(liste, numero)
+    actor, liste, candidat = _candidat_a_traiter(liste_id, numero)
     if candidat.date_proposition is None:
         raise EtapeImpossible(f"Aucune proposition faite à {numero}")
     if candidat.reponse is not None:
@@ -376,7 +374,7 @@ def repondre(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
         )
     candidat.reponse, candidat.date_reponse = reponse, le
     liste.revision += 1
-    _evenement(
+    evenement(
         _demande_verrouillee(candidat),
         "reponse_proposition",
         actor,
@@ -394,10 +392,7 @@ def _radier_attribution(demande: Demande, actor: Actor, le: date) -> None:
 
 
 def signer_bail(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal:
-    actor = current_actor()
-    liste = obtenir_liste(liste_id, pour_ecriture=True)
-    _ouverte(liste)
-    candidat = _candidat(liste, numero)
+    actor, liste, candidat = _candidat_a_traiter(liste_id, numero)
     if candidat.reponse != "acceptee":
         raise EtapeImpossible(f"La proposition n'a pas été acceptée par {numero} : bail impossible")
     signature: date = data["date_signature"]
@@ -409,7 +404,7 @@ def signer_bail(liste_id: int, numero: str, data: dict[str, Any]) -> CandidatCal
     try:
         candidat.date_signature_bail, candidat.date_entree = signature, entree
         _radier_attribution(demande, actor, signature)
-        _evenement(
+        evenement(
             demande,
             "bail_signe",
             actor,

@@ -19,10 +19,6 @@ class Interdit(ApiError):
     default_message = "Seul l'organisme enregistreur de la demande peut la modifier"
 
 
-# The brief's name for the row-level error.
-Forbidden = Interdit
-
-
 class TransitionImpossible(ApiError):
     status = 409
     code = "transition_impossible"

@@ -98,7 +98,7 @@ def historique(numero: str, actor: Actor | None = None) -> list[dict[str, Any]]:
 
 
 def ensure_can_write(demande: Demande, actor: Actor) -> None:
-    """Raise Forbidden (403) unless the actor belongs to the registering organisation (or is the system)."""
+    """Raise Interdit (403) unless the actor belongs to the registering organisation (or is the system)."""
     if actor.is_system or actor.organisation == demande.organisme_enregistreur:
         return
     raise Interdit(

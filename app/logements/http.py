@@ -42,12 +42,17 @@ def etag(revision: int) -> str:
     return f'"{revision}"'
 
 
-def verifier_if_match(revision: int) -> None:
-    """PATCH needs `If-Match` with the ETag read (optimistic concurrency): 428 without it, 412 when stale."""
+def _etags_lus() -> list[str]:
+    """The ETags named by `If-Match` (428 without the header)."""
     header = request.headers.get("If-Match")
     if not header:
         raise IfMatchRequis()
-    candidates = [v.strip().removeprefix("W/").strip('"') for v in header.split(",")]
+    return [v.strip().removeprefix("W/").strip('"') for v in header.split(",")]
+
+
+def verifier_if_match(revision: int) -> None:
+    """PATCH needs `If-Match` with the ETag read (optimistic concurrency): 428 without it, 412 when stale."""
+    candidates = _etags_lus()
     if "*" not in candidates and str(revision) not in candidates:
         raise RevisionPerimee(headers={"ETag": etag(revision)})
 
@@ -55,12 +60,9 @@ def verifier_if_match(revision: int) -> None:
 def revision_if_match() -> int | None:
     """The revision named by `If-Match` for a write that compares it itself under lock (None for `*`):
     428 without the header, 412 when it names no revision."""
-    header = request.headers.get("If-Match")
-    if not header:
-        raise IfMatchRequis()
-    valeur = header.strip().removeprefix("W/").strip('"')
-    if valeur == "*":
+    valeurs = _etags_lus()
+    if "*" in valeurs:
         return None
-    if not valeur.isdigit() or len(valeur) > 18:
+    if len(valeurs) != 1 or not valeurs[0].isdigit() or len(valeurs[0]) > 18:
         raise RevisionPerimee()
-    return int(valeur)
+    return int(valeurs[0])

@@ -21,9 +21,12 @@ log = logging.getLogger(__name__)
 DUREE_S = 120
 
 
+def _prefixe() -> str:
+    return f"{current_app.config['SETTINGS'].es_index_prefix}:exclusions:"
+
+
 def _cle(corps: dict[str, Any]) -> str:
-    empreinte = hashlib.sha256(json.dumps(corps, sort_keys=True, default=str).encode()).hexdigest()
-    return f"{current_app.config['SETTINGS'].es_index_prefix}:exclusions:{empreinte}"
+    return _prefixe() + hashlib.sha256(json.dumps(corps, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def lire(corps: dict[str, Any]) -> dict[str, Any] | None:
@@ -41,3 +44,10 @@ def ecrire(corps: dict[str, Any], valeur: dict[str, Any]) -> None:
         current_app.extensions["redis"].set(_cle(corps), json.dumps(valeur), ex=DUREE_S)
     except Exception:
         log.warning("exclusion counts not cached", exc_info=True)
+
+
+def vider() -> None:
+    """Forget every cached count (a measure of the cold case, a test that starts from another file)."""
+    redis = current_app.extensions["redis"]
+    for cle in redis.scan_iter(_prefixe() + "*"):
+        redis.delete(cle)

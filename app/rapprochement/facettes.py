@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.referentiel.service import referentiel
+from app.statistiques import seuils
 from matching.dates import add_months
 from matching.format import euros
 from matching.logement import Logement
@@ -118,9 +120,6 @@ def _choix_commune(lgt: Logement, _on: date) -> dict[str, tuple[str, Query]]:
 def _premier_quartile(lgt: Logement, on: date) -> dict[str, tuple[str, Query]]:
     """Households at or below the first-quartile threshold of the logement's EPCI for the year (mixité, domain §7),
     on resources per consumption unit; no buckets (the facet is not shown) when no threshold is configured."""
-    from app.referentiel.service import referentiel
-    from app.statistiques import seuils
-
     valeur = seuils.seuil(referentiel().epci_of(lgt.commune), on.year)
     if valeur is None:
         return {}
@@ -149,11 +148,15 @@ FACETTES: dict[str, Facette] = {
 }
 
 
-def filtre_selection(facette: Facette, valeurs: list[str], lgt: Logement, on: date) -> Query:
+Buckets = dict[str, tuple[str, Query]]
+
+
+def applicables(lgt: Logement, on: date) -> dict[str, Buckets]:
+    """The buckets of every facet that applies to this logement at this date (a facet without buckets, such as the
+    first quartile without a threshold, is left out). Computed once per request: some read the database."""
+    return {code: buckets for code, facette in FACETTES.items() if (buckets := facette.buckets(lgt, on))}
+
+
+def filtre_selection(buckets: Buckets, valeurs: list[str]) -> Query:
     """OR of the selected buckets of one facet."""
-    buckets = facette.buckets(lgt, on)
     return {"bool": {"should": [buckets[v][1] for v in valeurs], "minimum_should_match": 1}}
-
-
-def valeurs_admises(code: str, lgt: Logement, on: date) -> list[str]:
-    return list(FACETTES[code].buckets(lgt, on))

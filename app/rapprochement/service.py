@@ -27,7 +27,7 @@ from flask import current_app
 
 from app.logements.errors import DonneesInvalides, RechercheIndisponible
 from app.rapprochement import cache_exclusions
-from app.rapprochement.facettes import FACETTES, filtre_selection
+from app.rapprochement.facettes import FACETTES, Buckets, applicables, filtre_selection
 from app.referentiel.service import referentiel
 from indexing.names import demandes_spec
 from matching.candidats import expliquer
@@ -102,42 +102,41 @@ def decoder_curseur(curseur: str, empreinte: str) -> tuple[list[Any], int]:
 # --- request body ---------------------------------------------------------------------------------------------
 
 
-def _selections(lgt: Logement, recherche: Recherche, on: date) -> dict[str, Query]:
+def _selections(facettes: dict[str, Buckets], recherche: Recherche) -> dict[str, Query]:
     selections: dict[str, Query] = {}
     for code, valeurs in recherche.filtres.items():
         if not valeurs:
             continue
-        facette = FACETTES.get(code)
-        if facette is None:
+        if code not in FACETTES:
             raise DonneesInvalides.champ(code, "Facette inconnue")
-        admises = facette.buckets(lgt, on)
+        admises = facettes.get(code, {})
         inconnues = [v for v in valeurs if v not in admises]
         if inconnues:
             raise DonneesInvalides.champ(
                 code, f"Valeur(s) inconnue(s) : {', '.join(inconnues)} ; valeurs admises {', '.join(admises)}"
             )
-        selections[code] = filtre_selection(facette, valeurs, lgt, on)
+        selections[code] = filtre_selection(admises, valeurs)
     return selections
 
 
-def corps_recherche(lgt: Logement, recherche: Recherche, search_after: list[Any] | None = None) -> Query:
-    """Ranked eligible candidates (every rule, plus the selected facet values as a post_filter) and the facets,
-    each counted under the other facets' selections."""
+def corps_recherche(
+    lgt: Logement, recherche: Recherche, facettes: dict[str, Buckets], search_after: list[Any] | None = None
+) -> Query:
+    """Ranked eligible candidates (every rule, plus the selected facet values as a post_filter) and the facets
+    (`facettes.applicables`), each counted under the other facets' selections."""
     options = recherche.options()
     ref = referentiel()
     tous = list(rule_clauses(lgt, ref, options).values())
-    selections = _selections(lgt, recherche, options.on)
-    facettes: Query = {}
-    for code, facette in FACETTES.items():
+    selections = _selections(facettes, recherche)
+    aggs: Query = {}
+    for code, buckets in facettes.items():
         autres = [q for other, q in selections.items() if other != code]
-        buckets = {valeur: q for valeur, (_, q) in facette.buckets(lgt, options.on).items()}
-        if not buckets:  # a facet that does not apply here (first quartile without a threshold)
-            continue
-        facettes[code] = {"filter": {"bool": {"filter": autres}}, "aggs": {"v": {"filters": {"filters": buckets}}}}
+        filtres = {valeur: q for valeur, (_, q) in buckets.items()}
+        aggs[code] = {"filter": {"bool": {"filter": autres}}, "aggs": {"v": {"filters": {"filters": filtres}}}}
     body: Query = {
         "query": {"constant_score": {"filter": {"bool": {"filter": tous}}}},
         "post_filter": {"bool": {"filter": list(selections.values())}},
-        "aggs": facettes,
+        "aggs": aggs,
         "sort": sort_clause(lgt, ref, options),
         "size": recherche.limit,
         "track_total_hits": True,
@@ -195,20 +194,19 @@ def _search(body: Query) -> dict[str, Any]:
 # --- response -------------------------------------------------------------------------------------------------
 
 
-def _facettes(aggs: dict[str, Any], lgt: Logement, recherche: Recherche, on: date) -> dict[str, Any]:
+def _facettes(aggs: dict[str, Any], facettes: dict[str, Buckets], recherche: Recherche) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for code, facette in FACETTES.items():
-        if code not in aggs:
-            continue
-        buckets = aggs[code]["v"]["buckets"]
+    for code, buckets in facettes.items():
+        comptes = aggs[code]["v"]["buckets"]
         choisies = set(recherche.filtres.get(code) or [])
         valeurs = []
-        for valeur, (libelle, _) in facette.buckets(lgt, on).items():
-            nombre = int(buckets[valeur]["doc_count"])
+        for valeur, (libelle, _) in buckets.items():
+            nombre = int(comptes[valeur]["doc_count"])
             if nombre or valeur in choisies:
                 valeurs.append(
                     {"valeur": valeur, "libelle": libelle, "nombre": nombre, "selectionne": valeur in choisies}
                 )
+        facette = FACETTES[code]
         out[code] = {"libelle": facette.libelle, "exclusive": facette.exclusive, "valeurs": valeurs}
     return out
 
@@ -230,15 +228,16 @@ def candidats(logement: Logement | dict[str, Any], recherche: Recherche) -> dict
     if recherche.suivant:
         after, rang = decoder_curseur(recherche.suivant, empreinte)
     options = recherche.options()
+    facettes = applicables(lgt, options.on)
     corps_ex = corps_exclusions(lgt, recherche)
     comptes = cache_exclusions.lire(corps_ex)
     if comptes is None:
-        response, exclusions = _msearch(corps_recherche(lgt, recherche, after), corps_ex)
+        response, exclusions = _msearch(corps_recherche(lgt, recherche, facettes, after), corps_ex)
         comptes = {"exclusions": _exclusions(exclusions["aggregations"]), "le": _maintenant()}
         cache_exclusions.ecrire(corps_ex, comptes)
         took = max(response.get("took", 0), exclusions.get("took", 0))
     else:
-        response = _search(corps_recherche(lgt, recherche, after))
+        response = _search(corps_recherche(lgt, recherche, facettes, after))
         took = response.get("took", 0)
     hits = response["hits"]["hits"]
     ref = referentiel()
@@ -252,7 +251,7 @@ def candidats(logement: Logement | dict[str, Any], recherche: Recherche) -> dict
         "calcule_le": options.on.isoformat(),
         "total": total,
         "candidats": liste,
-        "facettes": _facettes(response["aggregations"], lgt, recherche, options.on),
+        "facettes": _facettes(response["aggregations"], facettes, recherche),
         "exclusions": comptes["exclusions"],
         "exclusions_comptees_le": comptes["le"],
         "suivant": suivant,

@@ -148,9 +148,8 @@ def ordre_liste_cal(liste_id: int):
     if numero not in numeros or sens not in ("monter", "descendre") or not revision.isdigit():
         abort(400)
     i = numeros.index(numero)
-    j = i - 1 if sens == "monter" else i + 1
-    if 0 <= j < len(numeros):
-        numeros[i], numeros[j] = numeros[j], numeros[i]
+    j = min(max(i - 1 if sens == "monter" else i + 1, 0), len(numeros) - 1)  # the first cannot go up, nor the last down
+    numeros[i], numeros[j] = numeros[j], numeros[i]
     try:
         cal.reordonner(liste_id, numeros, int(revision))
     except Interdit:
@@ -161,7 +160,7 @@ def ordre_liste_cal(liste_id: int):
         return _page_liste(
             _liste(liste_id), {"numero": numero, "etape": "ordre", "message": exc.message, "champs": {}}, exc.status
         )
-    flash(f"Demande {numero} au rang {j + 1 if 0 <= j < len(numeros) else i + 1}.", "succes")
+    flash(f"Demande {numero} au rang {j + 1}.", "succes")
     return redirect(url_for("web.liste_cal", liste_id=liste_id) + f"#candidat-{numero}")
 
 

@@ -158,13 +158,18 @@ def candidats(logement_id: int):
     )
 
 
+def _candidats_choisis() -> list[str]:
+    """The ticked candidates of the candidats page, in the order typed next to them (ties: page order)."""
+    choisis = request.form.getlist("candidat")
+    ordre = {n: request.form.get(f"ordre-{n}", type=int) or 999 for n in choisis}
+    return sorted(choisis, key=lambda n: (ordre[n], choisis.index(n)))
+
+
 @bp.post("/logements/<int:logement_id>/designations")
 @page(Permission.CAL_PROPOSER)
 def designer_candidats(logement_id: int):
     """The réservataire's designation: the ticked candidates, in the order typed next to them."""
-    choisis = request.form.getlist("candidat")
-    ordre = {n: request.form.get(f"ordre-{n}", type=int) or 999 for n in choisis}
-    numeros = sorted(choisis, key=lambda n: (ordre[n], choisis.index(n)))
+    numeros = _candidats_choisis()
     if not numeros:
         flash("Cochez au moins un candidat à désigner.", "erreur")
         return redirect(url_for("web.candidats", logement_id=logement_id))
@@ -175,8 +180,7 @@ def designer_candidats(logement_id: int):
         abort(403)
     except ApiError as exc:
         db.session.rollback()
-        details = "; ".join(e["message"] for e in exc.erreurs) if exc.erreurs else ""
-        flash(f"{exc.message}{' : ' + details if details else ''}", "erreur")
+        flash(exc.en_clair(), "erreur")
         return redirect(url_for("web.candidats", logement_id=logement_id))
     flash(f"{len(numeros)} candidat(s) désigné(s) au bailleur.", "succes")
     return redirect(url_for("web.candidats", logement_id=logement_id) + "#designations")
@@ -186,9 +190,7 @@ def designer_candidats(logement_id: int):
 @page(Permission.CAL_ECRIRE)
 def creer_liste_cal(logement_id: int):
     ActionForm()
-    choisis = request.form.getlist("candidat")
-    ordre = {n: request.form.get(f"ordre-{n}", type=int) or 999 for n in choisis}
-    numeros = sorted(choisis, key=lambda n: (ordre[n], choisis.index(n)))
+    numeros = _candidats_choisis()
     try:
         commission = date.fromisoformat(request.form.get("date_commission", ""))
     except ValueError:
@@ -200,8 +202,7 @@ def creer_liste_cal(logement_id: int):
             {"candidats": numeros, "date_commission": commission, "motif": request.form.get("motif") or None},
         )
     except ApiError as exc:
-        details = "; ".join(e["message"] for e in exc.erreurs) if exc.erreurs else ""
-        flash(f"{exc.message}{' : ' + details if details else ''}", "erreur")
+        flash(exc.en_clair(), "erreur")
         return redirect(url_for("web.candidats", logement_id=logement_id))
     flash(f"Liste CAL créée avec {len(numeros)} candidat(s).", "succes")
     return redirect(url_for("web.liste_cal", liste_id=liste.id))

@@ -74,8 +74,7 @@ def proposition_vers_liste_cal(run_id: str, logement_id: int):
         abort(403)
     except ApiError as exc:
         db.session.rollback()
-        details = "; ".join(e["message"] for e in exc.erreurs) if exc.erreurs else ""
-        flash(f"Logement {logement_id} : {exc.message}{' : ' + details if details else ''}", "erreur")
+        flash(f"Logement {logement_id} : {exc.en_clair()}", "erreur")
         return redirect(retour)
     flash(f"Liste CAL créée avec les {len(numeros)} candidat(s) proposé(s) cette nuit.", "succes")
     return redirect(url_for("web.liste_cal", liste_id=liste.id))
