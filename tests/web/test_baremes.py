@@ -9,6 +9,7 @@ import time
 from datetime import date
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select, text
 
 from app.audit import AuditEntry
@@ -150,9 +151,7 @@ def _attendre_reconstruction(client, timeout: float = 90) -> dict:
 
 
 def _points(numero: str) -> dict:
-    es = db.session.get_bind()  # noqa: F841  (keeps the session bound for the assertions that follow)
-    from flask import current_app
-
+    """The cotation points per grid of a demande, as indexed."""
     client = current_app.extensions["elasticsearch"]
     spec = lifecycle.current_spec()
     client.indices.refresh(index=spec.alias)
